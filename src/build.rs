@@ -1,0 +1,180 @@
+//! The pipeline end to end: load → model → checks → render → write. Used by `build`,
+//! `check` and (later) `serve`.
+
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic, Level};
+use crate::render::{OutputFile, Renderer};
+use crate::site::Site;
+use crate::write::{self, WriteError};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub strict: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The configuration or command line is wrong (exit status 2).
+    #[error("{}", .0.render_human(false))]
+    Config(Box<Diagnostic>),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub files: usize,
+    pub written: bool,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Whether the site may be published: no errors, and no warnings under `strict`.
+    pub fn passes(&self, strict: bool) -> bool {
+        passes(&self.diagnostics, strict)
+    }
+}
+
+pub fn passes(diags: &[Diagnostic], strict: bool) -> bool {
+    let (errors, warnings) = diagnostic::count(diags);
+    errors == 0 && (!strict || warnings == 0)
+}
+
+/// Reads the configuration (with a `--base-url` override).
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, BuildError> {
+    if !root.is_dir() {
+        return Err(BuildError::Config(Box::new(Diagnostic::error(
+            "config",
+            root,
+            "the site root is not a folder",
+        ))));
+    }
+    let mut config = Config::load(root).map_err(BuildError::Config)?;
+    if let Some(url) = base_url {
+        crate::config::check_base_url(url).map_err(|m| {
+            BuildError::Config(Box::new(Diagnostic::error("config", "--base-url", m)))
+        })?;
+        config.base_url = url.to_string();
+    }
+    Ok(config)
+}
+
+/// Loads the site and builds its model; returns it with every diagnostic of loading and
+/// of the checks, sorted.
+pub fn load_and_check(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+) -> Result<(Site, Vec<Diagnostic>), BuildError> {
+    let config = load_config(root, base_url)?;
+    let mut loaded = crate::load::load(root, drafts);
+    let mut diags = std::mem::take(&mut loaded.diagnostics);
+    let site = Site::build(config, loaded);
+    diags.extend(crate::checks::run(&site));
+    Ok((site, diags))
+}
+
+/// Renders every page of a loaded site.
+pub fn render(root: &Path, site: &Site, done: &AtomicUsize) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    match Renderer::new(root, site) {
+        Ok(r) => r.render_site(site, done),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+/// Builds the site into `opts.output`; the output is replaced only if the build passes.
+pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
+    let start = Instant::now();
+    write::check_output_dir(&opts.root, &opts.output)?;
+    let (site, mut diags) = load_and_check(&opts.root, opts.base_url.as_deref(), opts.drafts)?;
+    let done = Arc::new(AtomicUsize::new(0));
+    let finished = Arc::new(AtomicBool::new(false));
+    let progress = spawn_progress(site.pages.len(), done.clone(), finished.clone());
+    let (files, render_diags) = render(&opts.root, &site, &done);
+    diags.extend(render_diags);
+    diagnostic::sort(&mut diags);
+    let mut outcome = Outcome {
+        pages: site.pages.len(),
+        files: 0,
+        written: false,
+        elapsed: Duration::ZERO,
+        diagnostics: diags,
+    };
+    if outcome.passes(opts.strict) {
+        outcome.files = write::write_site(
+            &opts.root,
+            &opts.output,
+            &files,
+            &crate::render::theme::builtin_static(),
+            &site.static_files,
+            &site.content_assets,
+        )?;
+        outcome.written = true;
+    }
+    finished.store(true, Ordering::Relaxed);
+    if let Some(p) = progress {
+        let _ = p.join();
+    }
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}
+
+/// A progress bar on a terminal once a build has run for a second; none when piped or in CI.
+fn spawn_progress(
+    total: usize,
+    done: Arc<AtomicUsize>,
+    finished: Arc<AtomicBool>,
+) -> Option<std::thread::JoinHandle<()>> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    Some(std::thread::spawn(move || {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(1) {
+            if finished.load(Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        while !finished.load(Ordering::Relaxed) {
+            bar.set_position(done.load(Ordering::Relaxed) as u64);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bar.finish_and_clear();
+    }))
+}
+
+/// The one-line summary printed after a build or check.
+pub fn summary(verb: &str, pages: usize, diags: &[Diagnostic], elapsed: Duration) -> String {
+    let (errors, warnings) = diagnostic::count(diags);
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{verb} {} in {} ms: {}, {}",
+        plural(pages, "page"),
+        elapsed.as_millis(),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// Levels in order, for callers that count.
+pub fn worst(diags: &[Diagnostic]) -> Option<Level> {
+    diags.iter().map(|d| d.level).max()
+}

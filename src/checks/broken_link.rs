@@ -1,0 +1,19 @@
+//! broken-link: a link to a page, file or heading that does not exist.
+
+use crate::diagnostic::Diagnostic;
+use crate::site::links::Resolution;
+use crate::site::Site;
+
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for page in &site.pages {
+        for l in &page.links {
+            if let Resolution::Broken(why) = &l.resolution {
+                let link = &page.source.analysis.links[l.index];
+                let d = Diagnostic::error("broken-link", &page.source.file, why.clone());
+                out.push(page.source.diag_at_body(d, link.offset));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,162 @@
+//! The command line: parse arguments, call a command, map the outcome to an exit status
+//! (0 success, 1 the site has errors, 2 the command line or configuration is wrong).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use formulary::build::{self, BuildError, Options};
+use formulary::diagnostic::{self, Format};
+use formulary::load::front_matter::Kind;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "formulary", version, about = "Publish patient-education websites about medicines")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only if the build succeeds)
+    Build {
+        /// The site's folder (with formulary.toml, content/, templates/, static/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: public/ under the root)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override base_url (e.g. https://user.github.io/repo/)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages with draft = true
+        #[arg(long)]
+        drafts: bool,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+        /// How to print diagnostics
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Run every check; write nothing
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages with draft = true
+        #[arg(long)]
+        drafts: bool,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write a new page with its front matter and required sections
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// A title ("Bisphosphonates") or a path under content/ ("drug-classes/serms.md")
+        name: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    DrugClass,
+    Condition,
+    Article,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Build { root, output, base_url, drafts, strict, format } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let opts = Options { root, output, base_url, drafts, strict };
+            match build::build(&opts) {
+                Ok(outcome) => {
+                    diagnostic::print(&outcome.diagnostics, format);
+                    let verb = if outcome.written { "Built" } else { "Not built:" };
+                    eprintln!("{}", build::summary(verb, outcome.pages, &outcome.diagnostics, outcome.elapsed));
+                    if outcome.written {
+                        eprintln!("Wrote {} files to {}", outcome.files, opts.output.display());
+                        ExitCode::SUCCESS
+                    } else {
+                        eprintln!("The previous output in {} was left as it was.", opts.output.display());
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => report_error(e),
+            }
+        }
+        Command::Check { root, drafts, strict, format } => {
+            let start = Instant::now();
+            match build::load_and_check(&root, None, drafts) {
+                Ok((site, mut diags)) => {
+                    let done = std::sync::atomic::AtomicUsize::new(0);
+                    let (_, render_diags) = build::render(&root, &site, &done);
+                    diags.extend(render_diags);
+                    diagnostic::sort(&mut diags);
+                    diagnostic::print(&diags, format);
+                    eprintln!("{}", build::summary("Checked", site.pages.len(), &diags, start.elapsed()));
+                    if build::passes(&diags, strict) {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => report_error(e),
+            }
+        }
+        Command::New { kind, name, root } => {
+            let kind = match kind {
+                NewKind::DrugClass => Kind::DrugClass,
+                NewKind::Condition => Kind::Condition,
+                NewKind::Article => Kind::Article,
+            };
+            let config = match build::load_config(&root, None) {
+                Ok(c) => c,
+                Err(e) => return report_error(e),
+            };
+            match formulary::new_page::create(&root, kind, &name, &config) {
+                Ok(path) => {
+                    eprintln!("Wrote {} (a draft: set draft = false to publish it)", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(match e {
+                        formulary::new_page::NewPageError::Io(..) => 1,
+                        _ => 2,
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn report_error(e: BuildError) -> ExitCode {
+    match e {
+        BuildError::Config(d) => {
+            diagnostic::print(&[*d], Format::Human);
+            ExitCode::from(2)
+        }
+        BuildError::Write(w @ formulary::write::WriteError::Refused(..)) => {
+            eprintln!("error: {w}");
+            ExitCode::from(2)
+        }
+        BuildError::Write(w) => {
+            eprintln!("error: {w}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Markdown: one analysis pass (headings with ids, links and images with their positions,
+//! raw-HTML anchors) and one rendering pass (ids applied, `.md` links rewritten).
+
+mod render;
+mod slug;
+
+pub use render::{autolink_targets, render, AutolinkTarget, Autolinker, RenderInput};
+pub use slug::{slugify, Slugger};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// CommonMark plus tables, footnotes, strikethrough, task lists and heading attributes.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// The heading's text, without markup.
+    pub title: String,
+    /// Byte offset in the body.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (reference-style links already resolved to it).
+    pub dest: String,
+    /// Byte offset in the body of the link's `[` (or `![`).
+    pub offset: usize,
+    pub is_image: bool,
+    /// For an image, its alt text.
+    pub alt: String,
+}
+
+/// A run of prose (a paragraph, list item, table cell...) for checks and search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBlock {
+    pub text: String,
+    pub offset: usize,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    ListItem,
+    Heading,
+    TableCell,
+    Other,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    /// `id` and `name` attributes found in raw HTML.
+    pub html_ids: Vec<String>,
+    pub blocks: Vec<TextBlock>,
+}
+
+impl Analysis {
+    /// Whether `anchor` names a heading or a raw-HTML id on this page.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.headings.iter().any(|h| h.id == anchor) || self.html_ids.iter().any(|i| i == anchor)
+    }
+
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(self.html_ids.iter().map(String::as_str))
+    }
+}
+
+/// Reads a body once for everything the model needs to know about it.
+pub fn analyze(body: &str) -> Analysis {
+    let mut a = Analysis::default();
+    let mut slugger = Slugger::default();
+    // Custom ids are reserved first, so a generated slug never takes one.
+    let mut pending: Option<(u8, Option<String>, usize, String)> = None;
+    let mut image: Option<(usize, String, String)> = None;
+    let mut block: Option<(usize, BlockKind, String)> = None;
+    let mut list_depth_items: Vec<bool> = Vec::new();
+    let mut raw_headings: Vec<(u8, Option<String>, usize, String)> = Vec::new();
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                pending = Some((level as u8, id.map(|s| s.to_string()), range.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = pending.take() {
+                    a.blocks.push(TextBlock { text: h.3.clone(), offset: h.2, kind: BlockKind::Heading });
+                    raw_headings.push(h);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => a.links.push(Link {
+                dest: dest_url.to_string(),
+                offset: range.start,
+                is_image: false,
+                alt: String::new(),
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((range.start, dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((offset, dest, alt)) = image.take() {
+                    a.links.push(Link { dest, offset, is_image: true, alt });
+                }
+            }
+            Event::Start(Tag::Paragraph) if block.is_none() => {
+                block = Some((range.start, BlockKind::Paragraph, String::new()));
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut block, &mut a.blocks);
+                list_depth_items.push(true);
+                block = Some((range.start, BlockKind::ListItem, String::new()));
+            }
+            Event::End(TagEnd::Item) => {
+                list_depth_items.pop();
+                flush(&mut block, &mut a.blocks);
+            }
+            Event::Start(Tag::TableCell) => {
+                block = Some((range.start, BlockKind::TableCell, String::new()));
+            }
+            Event::End(TagEnd::Paragraph) if list_depth_items.is_empty() => {
+                flush(&mut block, &mut a.blocks)
+            }
+            Event::End(TagEnd::TableCell) => flush(&mut block, &mut a.blocks),
+            Event::Start(Tag::CodeBlock(_)) => flush(&mut block, &mut a.blocks),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = pending.as_mut() {
+                    p.3.push_str(&t);
+                } else if let Some(img) = image.as_mut() {
+                    img.2.push_str(&t);
+                } else if let Some(b) = block.as_mut() {
+                    b.2.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(b) = block.as_mut() {
+                    b.2.push(' ');
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => collect_html_ids(&html, &mut a.html_ids),
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut a.blocks);
+
+    for (_, id, _, _) in &raw_headings {
+        if let Some(id) = id {
+            slugger.reserve(id);
+        }
+    }
+    for (level, id, offset, title) in raw_headings {
+        let id = match id {
+            Some(id) => id,
+            None => slugger.unique(&slugify(&title)),
+        };
+        a.headings.push(Heading { level, id, title: title.trim().to_string(), offset });
+    }
+    a
+}
+
+fn flush(block: &mut Option<(usize, BlockKind, String)>, out: &mut Vec<TextBlock>) {
+    if let Some((offset, kind, text)) = block.take() {
+        if !text.trim().is_empty() {
+            out.push(TextBlock { text: text.trim().to_string(), offset, kind });
+        }
+    }
+}
+
+/// Collects `id="..."` and `name="..."` attribute values from a piece of raw HTML.
+pub fn collect_html_ids(html: &str, out: &mut Vec<String>) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_word_start = i > 0 && (bytes[i - 1].is_ascii_whitespace());
+        let rest = &html[i..];
+        let name_len = if at_word_start && rest.len() > 2 && rest[..2].eq_ignore_ascii_case("id") {
+            2
+        } else if at_word_start && rest.len() > 4 && rest[..4].eq_ignore_ascii_case("name") {
+            4
+        } else {
+            i += 1;
+            continue;
+        };
+        let after = rest[name_len..].trim_start();
+        if let Some(value) = after.strip_prefix('=') {
+            let value = value.trim_start();
+            let quote = value.chars().next();
+            let v = match quote {
+                Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+                _ => value
+                    .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .next()
+                    .unwrap_or(""),
+            };
+            if !v.is_empty() {
+                out.push(v.to_string());
+            }
+        }
+        i += name_len;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_ids_custom_and_repeated() {
+        let a = analyze("## Side effects\n\n## Side effects\n\n### Why? {#why}\n\n## `code` *here*\n");
+        let ids: Vec<_> = a.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["side-effects", "side-effects-1", "why", "code-here"]);
+        assert_eq!(a.headings[2].title, "Why?");
+        assert_eq!(a.headings[2].level, 3);
+    }
+
+    #[test]
+    fn links_with_offsets_inline_and_reference() {
+        let body = "See [a](a.md#x) and [b][ref].\n\n![alt text](i.png)\n\n[ref]: ../b.md\n";
+        let a = analyze(body);
+        assert_eq!(a.links.len(), 3);
+        assert_eq!(a.links[0].dest, "a.md#x");
+        assert_eq!(a.links[0].offset, 4);
+        assert_eq!(a.links[1].dest, "../b.md");
+        assert_eq!(&body[a.links[1].offset..a.links[1].offset + 3], "[b]");
+        assert!(a.links[2].is_image);
+        assert_eq!(a.links[2].alt, "alt text");
+    }
+
+    #[test]
+    fn html_ids_and_names() {
+        let a = analyze("<a name=\"old-anchor\"></a>\n\n<div id='box' class=\"x\">hi</div>\n\nText <span id=inline>x</span>\n");
+        assert_eq!(a.html_ids, ["old-anchor", "box", "inline"]);
+        assert!(a.has_anchor("box"));
+    }
+
+    #[test]
+    fn blocks_cover_paragraphs_and_items() {
+        let a = analyze("One two.\nThree.\n\n- item one\n- item two\n\n```\ncode\n```\n");
+        let texts: Vec<_> = a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                (BlockKind::Paragraph, "One two. Three."),
+                (BlockKind::ListItem, "item one"),
+                (BlockKind::ListItem, "item two")
+            ]
+        );
+    }
+}

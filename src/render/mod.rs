@@ -1,0 +1,242 @@
+//! Rendering: each page plus `&Site` through its Tera template, and the generated files
+//! (A to Z, search, 404, sitemap, robots, alias redirects). No I/O but reading templates.
+
+pub mod context;
+pub mod theme;
+
+use crate::diagnostic::Diagnostic;
+use crate::site::{PageKind, Site};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tera::{Context, Tera};
+use theme::TemplateSource;
+
+/// One file of the output, relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Templates compiled and ready, with the functions they call.
+pub struct Renderer {
+    tera: Tera,
+    sources: BTreeMap<String, TemplateSource>,
+}
+
+/// `url(path="drug-classes/serms.md")` and `url(path="drugs")`.
+struct UrlFn {
+    base_path: String,
+    pages: Arc<HashMap<String, String>>,
+}
+
+impl tera::Function for UrlFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("url() needs path=\"...\""))?;
+        let clean = path.trim_start_matches('/');
+        if clean.ends_with(".md") {
+            return self
+                .pages
+                .get(clean)
+                .map(|u| Value::String(u.clone()))
+                .ok_or_else(|| tera::Error::msg(format!("url(): no page `{path}` in content/")));
+        }
+        let mut url = format!("{}{}", self.base_path, clean);
+        let last = clean.rsplit('/').next().unwrap_or("");
+        if !clean.is_empty() && !clean.ends_with('/') && !last.contains('.') {
+            url.push('/');
+        }
+        Ok(Value::String(url))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `asset(path="style.css")`: a static file's URL with the base path.
+struct AssetFn {
+    base_path: String,
+}
+
+impl tera::Function for AssetFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("asset() needs path=\"...\""))?;
+        Ok(Value::String(format!("{}{}", self.base_path, path.trim_start_matches('/'))))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+impl Renderer {
+    /// Compiles the built-in templates and the site's own (which override by name).
+    pub fn new(root: &Path, site: &Site) -> Result<Renderer, Diagnostic> {
+        let sources = theme::template_sources(root);
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let raw: Vec<(&str, &str)> = sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())).collect();
+        tera.add_raw_templates(raw)
+            .map_err(|e| theme::template_error(&e, &sources, "base.html"))?;
+        let pages: HashMap<String, String> = site
+            .pages
+            .iter()
+            .map(|p| (p.source.content_path.clone(), site.url(p.id)))
+            .collect();
+        tera.register_function(
+            "url",
+            UrlFn { base_path: site.base_path.clone(), pages: Arc::new(pages) },
+        );
+        tera.register_function("asset", AssetFn { base_path: site.base_path.clone() });
+        Ok(Renderer { tera, sources })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| theme::template_error(&e, &self.sources, name))
+    }
+
+    /// The template a page renders with.
+    pub fn template_for(&self, site: &Site, id: usize) -> Result<String, Diagnostic> {
+        let page = &site.pages[id];
+        let name = match &page.source.front.template {
+            Some(t) => t.clone(),
+            None => match page.kind {
+                PageKind::Home => "home.html".into(),
+                PageKind::Section => "section.html".into(),
+                k => format!("{}.html", k.as_str()),
+            },
+        };
+        if self.has(&name) {
+            Ok(name)
+        } else {
+            let hint = crate::suggest::closest(&name, self.sources.keys().map(String::as_str))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            let d = Diagnostic::error("template", &page.source.file, format!("no template `{name}`{hint}"));
+            Err(page.source.diag_at_key(d, "template"))
+        }
+    }
+
+    /// Renders every page and generated file. `done` counts pages as they finish.
+    pub fn render_site(&self, site: &Site, done: &AtomicUsize) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let site_value = match tera::to_value(context::site_context(site)) {
+            Ok(v) => v,
+            Err(e) => return (Vec::new(), vec![Diagnostic::error("template", "templates", e.to_string())]),
+        };
+        let base_ctx = {
+            let mut c = Context::new();
+            c.insert("site", &site_value);
+            c
+        };
+        let results: Vec<Result<OutputFile, Diagnostic>> = site
+            .pages
+            .par_iter()
+            .map_init(
+                || base_ctx.clone(),
+                |ctx, page| {
+                    let name = self.template_for(site, page.id)?;
+                    let pc = context::page_context(site, page);
+                    ctx.insert("page", &pc);
+                    if page.kind.is_section() {
+                        ctx.insert("section", &pc);
+                    }
+                    let html = self.render(&name, ctx)?;
+                    done.fetch_add(1, Ordering::Relaxed);
+                    Ok(OutputFile { path: format!("{}index.html", page.url_path), bytes: html.into_bytes() })
+                },
+            )
+            .collect();
+        let mut files = Vec::with_capacity(results.len() + 8);
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        match self.generated(site, &base_ctx) {
+            Ok(mut g) => files.append(&mut g),
+            Err(d) => diags.push(d),
+        }
+        diags.sort_by(|a, b| a.path.cmp(&b.path));
+        diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
+        (files, diags)
+    }
+
+    /// The A to Z, search page, 404 page, alias redirects, sitemap and robots.txt.
+    fn generated(&self, site: &Site, base: &Context) -> Result<Vec<OutputFile>, Diagnostic> {
+        let mut files = Vec::new();
+        let mut ctx = base.clone();
+        let letters = context::a_to_z(site);
+        let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
+        ctx.insert("letters", &letters);
+        ctx.insert("drugs", &flat);
+        ctx.insert("page", &context::generated_page(site, "Medicines A to Z", "drugs", "drugs/"));
+        files.push(OutputFile { path: "drugs/index.html".into(), bytes: self.render("drugs.html", &ctx)?.into_bytes() });
+
+        let mut ctx = base.clone();
+        ctx.insert("page", &context::generated_page(site, "Search", "search", "search/"));
+        files.push(OutputFile { path: "search/index.html".into(), bytes: self.render("search.html", &ctx)?.into_bytes() });
+
+        let mut ctx = base.clone();
+        ctx.insert("page", &context::generated_page(site, "Page not found", "404", "404.html"));
+        files.push(OutputFile { path: "404.html".into(), bytes: self.render("404.html", &ctx)?.into_bytes() });
+
+        for (alias, target) in &site.aliases {
+            let mut ctx = base.clone();
+            ctx.insert("target", &site.permalink(*target));
+            ctx.insert("page", &context::page_context(site, &site.pages[*target]));
+            let path = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
+            files.push(OutputFile { path, bytes: self.render("redirect.html", &ctx)?.into_bytes() });
+        }
+        files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.base_url).into_bytes(),
+        });
+        Ok(files)
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Every page's permalink, with its review date as `lastmod`.
+fn sitemap(site: &Site) -> String {
+    let mut entries: Vec<(String, Option<String>)> = site
+        .pages
+        .iter()
+        .map(|p| (site.permalink(p.id), p.source.front.reviewed.map(|d| d.to_string())))
+        .collect();
+    entries.push((format!("{}drugs/", site.base_url), None));
+    entries.push((format!("{}search/", site.base_url), None));
+    entries.sort();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (loc, lastmod) in entries {
+        out.push_str("  <url>\n    <loc>");
+        out.push_str(&xml_escape(&loc));
+        out.push_str("</loc>\n");
+        if let Some(d) = lastmod {
+            out.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}

@@ -1,0 +1,126 @@
+//! The drug and condition indexes: the A to Z of every generic and brand name, and the
+//! one autolink matcher for the whole site.
+
+use super::{Page, PageKind};
+use crate::markdown::{slugify, AutolinkTarget, Autolinker};
+use unicode_normalization::UnicodeNormalization;
+
+/// One name in the A to Z.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrugName {
+    pub name: String,
+    pub is_brand: bool,
+    /// For a brand, its generic name.
+    pub generic: Option<String>,
+    /// The drug-class page.
+    pub class: usize,
+    /// The element id of the drug on its class page.
+    pub anchor: String,
+    /// The key it sorts by: case and accents folded.
+    pub sort_key: String,
+}
+
+/// The id a drug gets on its class page: `drug-<slug>`.
+pub fn drug_anchor(name: &str) -> String {
+    format!("drug-{}", slugify(name))
+}
+
+/// Lower case with accents removed, for sorting and comparing names.
+pub fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The letter a name is filed under in the A to Z (`#` for digits and symbols).
+pub fn letter_of(sort_key: &str) -> String {
+    match sort_key.chars().next() {
+        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+        _ => "#".to_string(),
+    }
+}
+
+/// Every generic and brand name, sorted without regard to case or accents.
+pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
+    let mut names = Vec::new();
+    for page in pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
+        for drug in &page.source.front.drugs {
+            let anchor = drug_anchor(&drug.name);
+            names.push(DrugName {
+                name: drug.name.clone(),
+                is_brand: false,
+                generic: None,
+                class: page.id,
+                anchor: anchor.clone(),
+                sort_key: fold(&drug.name),
+            });
+            for brand in &drug.brands {
+                names.push(DrugName {
+                    name: brand.clone(),
+                    is_brand: true,
+                    generic: Some(drug.name.clone()),
+                    class: page.id,
+                    anchor: anchor.clone(),
+                    sort_key: fold(brand),
+                });
+            }
+        }
+    }
+    names.sort_by(|a, b| (&a.sort_key, &a.name, a.class).cmp(&(&b.sort_key, &b.name, b.class)));
+    names
+}
+
+/// One matcher for every drug, brand and condition name; targets are drug anchors and
+/// condition pages. A name claimed twice links to its first owner.
+pub fn autolinker(pages: &[Page], url_of: impl Fn(usize) -> String) -> Autolinker {
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut targets: Vec<AutolinkTarget> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |name: &str, target: usize, names: &mut Vec<(String, usize)>| {
+        if seen.insert(fold(name)) {
+            names.push((name.to_string(), target));
+        }
+    };
+    for page in pages {
+        match page.kind {
+            PageKind::DrugClass => {
+                for drug in &page.source.front.drugs {
+                    let target = targets.len();
+                    targets.push(AutolinkTarget {
+                        page: page.id,
+                        url: format!("{}#{}", url_of(page.id), drug_anchor(&drug.name)),
+                    });
+                    add(&drug.name, target, &mut names);
+                    for brand in &drug.brands {
+                        add(brand, target, &mut names);
+                    }
+                }
+            }
+            PageKind::Condition => {
+                let target = targets.len();
+                targets.push(AutolinkTarget { page: page.id, url: url_of(page.id) });
+                add(&page.source.front.title, target, &mut names);
+                for aka in &page.source.front.also_known_as {
+                    add(aka, target, &mut names);
+                }
+            }
+            _ => {}
+        }
+    }
+    Autolinker::new(names, targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_letters() {
+        assert_eq!(fold("Évista"), "evista");
+        assert_eq!(letter_of("évista"), "É");
+        assert_eq!(letter_of(&fold("Évista")), "E");
+        assert_eq!(letter_of("5-ht"), "#");
+        assert_eq!(drug_anchor("Zoledronic acid"), "drug-zoledronic-acid");
+    }
+}

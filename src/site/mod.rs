@@ -1,0 +1,678 @@
+//! The site model: pages by id, sections, URLs, headings, resolved links, the drug and
+//! condition indexes and the reverse edges (treated_by, mentioned_on). Built once from the
+//! loaded files, then read by renderers, checks and search.
+
+pub mod drugs;
+pub mod links;
+
+use crate::config::Config;
+use crate::load::front_matter::{Date, Kind};
+use crate::load::{Asset, Loaded, Source};
+use crate::markdown::{self, Autolinker, Heading, RenderInput};
+use drugs::DrugName;
+use links::Resolution;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+pub type PageId = usize;
+
+/// URLs the build generates itself, which no content file may take.
+pub const GENERATED_PAGES: [&str; 2] = ["drugs/", "search/"];
+pub const GENERATED_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "404.html"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    Home,
+    Section,
+    Article,
+    DrugClass,
+    Condition,
+}
+
+impl PageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::Section => "section",
+            PageKind::Article => "article",
+            PageKind::DrugClass => "drug-class",
+            PageKind::Condition => "condition",
+        }
+    }
+
+    pub fn is_section(self) -> bool {
+        matches!(self, PageKind::Home | PageKind::Section)
+    }
+}
+
+/// A link of a page's body with what it resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedLink {
+    /// Index into the page's `analysis.links`.
+    pub index: usize,
+    pub resolution: Resolution,
+}
+
+/// A `treats` or `related` entry that names no page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRef {
+    pub key: &'static str,
+    pub path: String,
+    pub suggestion: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: PageId,
+    pub source: Source,
+    pub kind: PageKind,
+    /// The URL path below the base path: `""` for home, `drug-classes/serms/`.
+    pub url_path: String,
+    /// The section that lists this page (home for top-level pages).
+    pub parent: Option<PageId>,
+    /// For sections: their pages in order (weight, title).
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<PageId>,
+    pub links: Vec<ResolvedLink>,
+    pub treats: Vec<PageId>,
+    pub related: Vec<PageId>,
+    pub unknown_refs: Vec<UnknownRef>,
+    pub treated_by: Vec<PageId>,
+    pub mentioned_on: Vec<PageId>,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+    pub review_due: Option<Date>,
+    /// The body rendered to HTML (links rewritten, autolinks applied).
+    pub content_html: String,
+    /// Pages this page's body links to, autolinks included.
+    pub links_to: Vec<PageId>,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        &self.source.front.title
+    }
+
+    pub fn summary(&self) -> &str {
+        self.source.front.summary.as_deref().unwrap_or("")
+    }
+
+    pub fn headings(&self) -> &[Heading] {
+        &self.source.analysis.headings
+    }
+
+    /// Every id a link's `#anchor` may name on this page.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.source.analysis.has_anchor(anchor)
+            || (self.kind == PageKind::DrugClass
+                && self.source.front.drugs.iter().any(|d| drugs::drug_anchor(&d.name) == anchor))
+    }
+
+    pub fn anchors(&self) -> Vec<String> {
+        let mut a: Vec<String> = self.source.analysis.anchors().map(str::to_string).collect();
+        if self.kind == PageKind::DrugClass {
+            a.extend(self.source.front.drugs.iter().map(|d| drugs::drug_anchor(&d.name)));
+        }
+        a
+    }
+}
+
+/// Two files (or a file and an alias, or a generated page) on one URL.
+#[derive(Debug, Clone)]
+pub struct Collision {
+    pub url_path: String,
+    /// The file that lost the URL.
+    pub file: PathBuf,
+    pub text: String,
+    /// What holds the URL: a file path or a generated page.
+    pub holder: String,
+}
+
+/// The model of the whole site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// The path part of `base_url`: `/` or `/bones/`.
+    pub base_path: String,
+    /// `base_url` with a trailing slash.
+    pub base_url: String,
+    pub pages: Vec<Page>,
+    pub by_content_path: HashMap<String, PageId>,
+    pub by_url_path: HashMap<String, PageId>,
+    pub home: PageId,
+    pub drug_index: Vec<DrugName>,
+    pub autolinker: Autolinker,
+    pub content_assets: Vec<Asset>,
+    pub static_files: Vec<Asset>,
+    pub drafts: BTreeSet<String>,
+    pub collisions: Vec<Collision>,
+    /// Aliases by URL path → the page they redirect to.
+    pub aliases: Vec<(String, PageId)>,
+    /// The day "today" is, for review dates (`SOURCE_DATE_EPOCH` when set).
+    pub today: chrono::NaiveDate,
+}
+
+/// `drug-classes/serms.md` → `drug-classes/serms/`; `x/_index.md` → `x/`.
+pub fn url_path_of(content_path: &str) -> String {
+    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    let stem = stem
+        .strip_suffix("_index")
+        .or_else(|| stem.strip_suffix("/index"))
+        .or_else(|| (stem == "index").then_some(""))
+        .unwrap_or(stem);
+    let stem = stem.trim_end_matches('/');
+    if stem.is_empty() {
+        String::new()
+    } else {
+        format!("{stem}/")
+    }
+}
+
+/// The content directory of a content path: `drug-classes/serms.md` → `drug-classes`.
+pub fn dir_of(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn is_section_file(content_path: &str) -> bool {
+    content_path == "_index.md" || content_path.ends_with("/_index.md")
+}
+
+/// Today for review dates: `SOURCE_DATE_EPOCH` (seconds) when set, else the clock.
+pub fn today() -> chrono::NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|dt| dt.date_naive())
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
+impl Site {
+    pub fn url(&self, id: PageId) -> String {
+        format!("{}{}", self.base_path, self.pages[id].url_path)
+    }
+
+    pub fn permalink(&self, id: PageId) -> String {
+        format!("{}{}", self.base_url, self.pages[id].url_path)
+    }
+
+    pub fn page_by_path(&self, content_path: &str) -> Option<&Page> {
+        self.by_content_path.get(content_path).map(|&i| &self.pages[i])
+    }
+
+    /// Builds the model from what was loaded.
+    pub fn build(config: Config, loaded: Loaded) -> Site {
+        let base_path = config.base_path();
+        let base_url = config.base_url_slash();
+        let today = today();
+        let Loaded { sources, content_assets, static_files, drafts, .. } = loaded;
+
+        // Pages and URLs; the first file (in path order) keeps a contested URL.
+        let mut pages: Vec<Page> = Vec::with_capacity(sources.len() + 1);
+        let mut by_url: HashMap<String, String> = HashMap::new();
+        for g in GENERATED_PAGES.iter().chain(GENERATED_FILES.iter()) {
+            by_url.insert(g.to_string(), format!("the generated page /{g}"));
+        }
+        let mut collisions = Vec::new();
+        let has_home = sources.iter().any(|s| s.content_path == "_index.md");
+        if !has_home {
+            by_url.insert(String::new(), "content/_index.md".into());
+            pages.push(new_page(0, synthetic_home(&config), PageKind::Home, String::new()));
+        }
+        for source in sources {
+            let url_path = url_path_of(&source.content_path);
+            if let Some(holder) = by_url.get(&url_path) {
+                collisions.push(Collision {
+                    url_path,
+                    file: source.file.clone(),
+                    text: source.text.clone(),
+                    holder: holder.clone(),
+                });
+                continue;
+            }
+            by_url.insert(url_path.clone(), source.file.to_string_lossy().replace('\\', "/"));
+            let kind = if source.content_path == "_index.md" {
+                PageKind::Home
+            } else if is_section_file(&source.content_path) {
+                PageKind::Section
+            } else {
+                match source.front.kind {
+                    Kind::Article => PageKind::Article,
+                    Kind::DrugClass => PageKind::DrugClass,
+                    Kind::Condition => PageKind::Condition,
+                }
+            };
+            let id = pages.len();
+            pages.push(new_page(id, source, kind, url_path));
+        }
+        let by_content_path: HashMap<String, PageId> =
+            pages.iter().map(|p| (p.source.content_path.clone(), p.id)).collect();
+        let home = pages.iter().position(|p| p.kind == PageKind::Home).unwrap_or(0);
+
+        // Aliases: each an extra URL that redirects.
+        let mut aliases = Vec::new();
+        for page in &pages {
+            for alias in &page.source.front.aliases {
+                let path = alias.trim_start_matches('/');
+                let path = if path.is_empty() || path.ends_with('/') || path.ends_with(".html") {
+                    path.to_string()
+                } else {
+                    format!("{path}/")
+                };
+                if let Some(holder) = by_url.get(&path) {
+                    collisions.push(Collision {
+                        url_path: path,
+                        file: page.source.file.clone(),
+                        text: page.source.text.clone(),
+                        holder: holder.clone(),
+                    });
+                } else {
+                    by_url.insert(path.clone(), format!("an alias of {}", page.source.file.display()));
+                    aliases.push((path, page.id));
+                }
+            }
+        }
+
+        link_sections(&mut pages, &by_content_path, home);
+
+        // treats / related, and review dates.
+        let all_paths: Vec<&str> = by_content_path.keys().map(String::as_str).collect();
+        let refs: Vec<(Vec<PageId>, Vec<PageId>, Vec<UnknownRef>)> = pages
+            .iter()
+            .map(|p| {
+                let mut unknown = Vec::new();
+                let mut resolve = |key: &'static str, list: &[String]| -> Vec<PageId> {
+                    list.iter()
+                        .filter_map(|path| {
+                            let clean = path.trim_start_matches('/');
+                            let found = by_content_path.get(clean).copied();
+                            if found.is_none() {
+                                let suggestion = crate::suggest::closest(clean, all_paths.iter().copied())
+                                    .map(str::to_string);
+                                unknown.push(UnknownRef { key, path: path.clone(), suggestion });
+                            }
+                            found
+                        })
+                        .collect()
+                };
+                let treats = resolve("treats", &p.source.front.treats);
+                let related = resolve("related", &p.source.front.related);
+                (treats, related, unknown)
+            })
+            .collect();
+        let interval = chrono::Months::new(config.review.interval_months);
+        for (page, (treats, related, unknown)) in pages.iter_mut().zip(refs) {
+            page.treats = treats;
+            page.related = related;
+            page.unknown_refs = unknown;
+            page.review_due = page
+                .source
+                .front
+                .reviewed
+                .and_then(|d| d.0.checked_add_months(interval))
+                .map(Date);
+        }
+
+        let mut site = Site {
+            drug_index: drugs::drug_index(&pages),
+            autolinker: Autolinker::new(Vec::new(), Vec::new()),
+            config,
+            base_path,
+            base_url,
+            pages,
+            by_url_path: HashMap::new(),
+            by_content_path,
+            home,
+            content_assets,
+            static_files,
+            drafts,
+            collisions,
+            aliases,
+            today,
+        };
+        site.by_url_path = site.pages.iter().map(|p| (p.url_path.clone(), p.id)).collect();
+        if site.config.links.autolink {
+            let base = site.base_path.clone();
+            let url_paths: Vec<String> = site.pages.iter().map(|p| p.url_path.clone()).collect();
+            site.autolinker = drugs::autolinker(&site.pages, |id| format!("{base}{}", url_paths[id]));
+        }
+        site.resolve_and_render_bodies();
+        site.reverse_edges();
+        site
+    }
+
+    /// Resolves every link and renders every body (in parallel): a body's HTML depends on
+    /// the other pages only through link targets and autolink names.
+    fn resolve_and_render_bodies(&mut self) {
+        let site_paths = self.site_paths();
+        let results: Vec<(Vec<ResolvedLink>, String, Vec<PageId>)> = self
+            .pages
+            .par_iter()
+            .map(|page| {
+                let links: Vec<ResolvedLink> = page
+                    .source
+                    .analysis
+                    .links
+                    .iter()
+                    .enumerate()
+                    .map(|(index, link)| ResolvedLink {
+                        index,
+                        resolution: self.resolve(page, &link.dest, &site_paths),
+                    })
+                    .collect();
+                let mut rewrites: HashMap<&str, &str> = HashMap::new();
+                let mut links_to = Vec::new();
+                for l in &links {
+                    if let Resolution::Internal { url, page: target } = &l.resolution {
+                        rewrites.insert(page.source.analysis.links[l.index].dest.as_str(), url.as_str());
+                        links_to.extend(*target);
+                    }
+                }
+                let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
+                let autolink_on = page.source.front.autolink.unwrap_or(true)
+                    && self.config.links.autolink;
+                let input = RenderInput {
+                    body: page.source.body(),
+                    headings: page.headings(),
+                    rewrite: &rewrite,
+                    autolinker: autolink_on.then_some(&self.autolinker),
+                    page: page.id,
+                };
+                let (html, autolinked) = markdown::render(&input);
+                links_to.extend(autolinked.iter().map(|&t| self.autolinker.targets()[t].page));
+                links_to.retain(|&t| t != page.id);
+                links_to.sort_unstable();
+                links_to.dedup();
+                (links, html, links_to)
+            })
+            .collect();
+        for (page, (links, html, links_to)) in self.pages.iter_mut().zip(results) {
+            page.links = links;
+            page.content_html = html;
+            page.links_to = links_to;
+        }
+    }
+
+    /// Paths below the base path that the build writes, besides pages: generated pages,
+    /// static files and content assets.
+    fn site_paths(&self) -> HashSet<String> {
+        let mut s: HashSet<String> = GENERATED_PAGES
+            .iter()
+            .chain(GENERATED_FILES.iter())
+            .map(|s| s.to_string())
+            .collect();
+        s.extend(self.static_files.iter().map(|a| a.output_path.clone()));
+        s.extend(self.content_assets.iter().map(|a| a.output_path.clone()));
+        s.extend(self.aliases.iter().map(|(p, _)| p.clone()));
+        s
+    }
+
+    /// What one link of `page` becomes.
+    pub fn resolve(&self, page: &Page, dest: &str, site_paths: &HashSet<String>) -> Resolution {
+        if links::is_external(dest) {
+            return Resolution::External;
+        }
+        let (path, fragment) = links::split_fragment(dest);
+        let path = links::percent_decode(path);
+        if path.is_empty() {
+            return match fragment {
+                Some(f) if !f.is_empty() && !page.has_anchor(f) => Resolution::Broken(self.missing_anchor(page, f)),
+                _ => Resolution::Internal { url: dest.to_string(), page: None },
+            };
+        }
+        let dir = dir_of(&page.source.content_path);
+        let Some(joined) = links::join(dir, &path) else {
+            return Resolution::Broken(format!("`{path}` climbs out of the site"));
+        };
+        let target = if joined.ends_with(".md") {
+            match self.by_content_path.get(&joined) {
+                Some(&id) => Some(id),
+                None => {
+                    let why = if self.drafts.contains(&joined) {
+                        format!("`{path}` is a draft, left out of this build (build with --drafts to include it)")
+                    } else {
+                        let hint = crate::suggest::closest(&joined, self.by_content_path.keys().map(String::as_str))
+                            .map(|s| format!("; did you mean `{}`?", relative_to(dir, s, path.starts_with('/'))))
+                            .unwrap_or_default();
+                        format!("no page `{path}` (looked for content/{joined}){hint}")
+                    };
+                    return Resolution::Broken(why);
+                }
+            }
+        } else {
+            let as_page = if joined.ends_with('/') || joined.is_empty() { joined.clone() } else { format!("{joined}/") };
+            match self.by_url_path.get(&as_page).filter(|_| !as_page.is_empty()) {
+                Some(&id) => Some(id),
+                None if joined.is_empty() => Some(self.home),
+                None if site_paths.contains(&joined) || site_paths.contains(&as_page) => {
+                    let url = format!("{}{}{}", self.base_path, joined, fragment.map(|f| format!("#{f}")).unwrap_or_default());
+                    return Resolution::Internal { url, page: None };
+                }
+                None => {
+                    let candidates: Vec<String> = self
+                        .pages
+                        .iter()
+                        .map(|p| p.url_path.clone())
+                        .chain(site_paths.iter().cloned())
+                        .collect();
+                    let hint = crate::suggest::closest(&joined, candidates.iter().map(String::as_str))
+                        .map(|s| format!("; did you mean `/{s}`?"))
+                        .unwrap_or_default();
+                    return Resolution::Broken(format!("nothing is published at `{path}`{hint}"));
+                }
+            }
+        };
+        let Some(id) = target else { unreachable!() };
+        let target_page = &self.pages[id];
+        let mut url = self.url(id);
+        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+            if !target_page.has_anchor(f) {
+                return Resolution::Broken(self.missing_anchor(target_page, f));
+            }
+            url.push('#');
+            url.push_str(f);
+        }
+        Resolution::Internal { url, page: Some(id) }
+    }
+
+    fn missing_anchor(&self, target: &Page, anchor: &str) -> String {
+        let anchors = target.anchors();
+        let hint = crate::suggest::closest(anchor, anchors.iter().map(String::as_str))
+            .map(|s| format!("; did you mean `#{s}`?"))
+            .unwrap_or_default();
+        format!(
+            "no heading or id `#{anchor}` on {}{hint}",
+            target.source.file.to_string_lossy().replace('\\', "/")
+        )
+    }
+
+    /// treated_by and mentioned_on: one pass over every edge.
+    fn reverse_edges(&mut self) {
+        let n = self.pages.len();
+        let mut treated_by: Vec<Vec<PageId>> = vec![Vec::new(); n];
+        let mut mentioned_on: Vec<Vec<PageId>> = vec![Vec::new(); n];
+        for page in &self.pages {
+            if page.kind == PageKind::DrugClass {
+                for &c in &page.treats {
+                    treated_by[c].push(page.id);
+                }
+            }
+            for &t in &page.links_to {
+                mentioned_on[t].push(page.id);
+            }
+        }
+        let by_title = |ids: &mut Vec<PageId>, pages: &[Page]| {
+            ids.sort_by(|&a, &b| (pages[a].title().to_lowercase(), a).cmp(&(pages[b].title().to_lowercase(), b)));
+            ids.dedup();
+        };
+        for (i, (mut tb, mut mo)) in treated_by.into_iter().zip(mentioned_on).enumerate() {
+            by_title(&mut tb, &self.pages);
+            by_title(&mut mo, &self.pages);
+            self.pages[i].treated_by = tb;
+            self.pages[i].mentioned_on = mo;
+        }
+    }
+
+    /// Drug-class pages by title.
+    pub fn drug_classes(&self) -> Vec<PageId> {
+        self.pages_of_kind(PageKind::DrugClass)
+    }
+
+    pub fn conditions(&self) -> Vec<PageId> {
+        self.pages_of_kind(PageKind::Condition)
+    }
+
+    fn pages_of_kind(&self, kind: PageKind) -> Vec<PageId> {
+        let mut ids: Vec<PageId> = self.pages.iter().filter(|p| p.kind == kind).map(|p| p.id).collect();
+        ids.sort_by(|&a, &b| {
+            (self.pages[a].title().to_lowercase(), a).cmp(&(self.pages[b].title().to_lowercase(), b))
+        });
+        ids
+    }
+
+    /// Is `reviewed` older than the review interval?
+    pub fn is_overdue(&self, page: &Page) -> bool {
+        page.review_due.is_some_and(|due| due.0 < self.today)
+    }
+
+    /// The ancestors of a page, home first, not including the page.
+    pub fn breadcrumbs(&self, id: PageId) -> Vec<PageId> {
+        let mut chain = Vec::new();
+        let mut cur = self.pages[id].parent;
+        while let Some(p) = cur {
+            if chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            cur = self.pages[p].parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// A suggestion written the way the editor wrote the link.
+fn relative_to(dir: &str, target: &str, rooted: bool) -> String {
+    if rooted {
+        return format!("/{target}");
+    }
+    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
+fn new_page(id: PageId, source: Source, kind: PageKind, url_path: String) -> Page {
+    Page {
+        id,
+        source,
+        kind,
+        url_path,
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        links: Vec::new(),
+        treats: Vec::new(),
+        related: Vec::new(),
+        unknown_refs: Vec::new(),
+        treated_by: Vec::new(),
+        mentioned_on: Vec::new(),
+        previous: None,
+        next: None,
+        review_due: None,
+        content_html: String::new(),
+        links_to: Vec::new(),
+    }
+}
+
+fn synthetic_home(config: &Config) -> Source {
+    let text = format!("+++\ntitle = {:?}\n+++\n", config.title);
+    let parsed = crate::load::front_matter::parse(&text).expect("a generated home page parses");
+    Source {
+        file: PathBuf::from("content/_index.md"),
+        content_path: "_index.md".into(),
+        analysis: Default::default(),
+        front: parsed.front,
+        body_start: parsed.body_start,
+        text,
+    }
+}
+
+/// Parents, section page lists (by weight, then title) and previous/next.
+fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, home: PageId) {
+    let find_section = |mut dir: &str| -> PageId {
+        loop {
+            let candidate = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+            if let Some(&id) = by_path.get(&candidate) {
+                return id;
+            }
+            if dir.is_empty() {
+                return home;
+            }
+            dir = dir_of(dir);
+        }
+    };
+    for i in 0..pages.len() {
+        if pages[i].kind == PageKind::Home {
+            continue;
+        }
+        let cp = &pages[i].source.content_path;
+        let dir = dir_of(cp);
+        let parent_dir = if pages[i].kind == PageKind::Section { dir_of(dir) } else { dir };
+        let parent = find_section(parent_dir);
+        if parent != i {
+            pages[i].parent = Some(parent);
+        }
+    }
+    let order = |pages: &[Page], ids: &mut Vec<PageId>| {
+        ids.sort_by(|&a, &b| {
+            let key = |p: &Page| (p.source.front.weight.unwrap_or(i64::MAX), p.title().to_lowercase(), p.source.content_path.clone());
+            key(&pages[a]).cmp(&key(&pages[b]))
+        });
+    };
+    let mut children: HashMap<PageId, (Vec<PageId>, Vec<PageId>)> = HashMap::new();
+    for p in pages.iter() {
+        if let Some(parent) = p.parent {
+            let entry = children.entry(parent).or_default();
+            if p.kind == PageKind::Section {
+                entry.1.push(p.id);
+            } else {
+                entry.0.push(p.id);
+            }
+        }
+    }
+    for (parent, (mut list, mut subs)) in children {
+        order(pages, &mut list);
+        order(pages, &mut subs);
+        for (k, &id) in list.iter().enumerate() {
+            pages[id].previous = k.checked_sub(1).map(|j| list[j]);
+            pages[id].next = list.get(k + 1).copied();
+        }
+        pages[parent].pages = list;
+        pages[parent].subsections = subs;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_urls() {
+        assert_eq!(url_path_of("drug-classes/serms.md"), "drug-classes/serms/");
+        assert_eq!(url_path_of("drug-classes/_index.md"), "drug-classes/");
+        assert_eq!(url_path_of("_index.md"), "");
+        assert_eq!(url_path_of("guides/index.md"), "guides/");
+        assert_eq!(url_path_of("about.md"), "about/");
+    }
+
+    #[test]
+    fn suggestions_read_like_the_link() {
+        assert_eq!(relative_to("drug-classes", "conditions/osteoporosis.md", false), "../conditions/osteoporosis.md");
+        assert_eq!(relative_to("drug-classes", "drug-classes/serms.md", false), "serms.md");
+        assert_eq!(relative_to("", "a/b.md", true), "/a/b.md");
+    }
+}
