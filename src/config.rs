@@ -75,7 +75,9 @@ impl Default for Config {
 
 impl Default for Review {
     fn default() -> Self {
-        Review { interval_months: 24 }
+        Review {
+            interval_months: 24,
+        }
     }
 }
 
@@ -184,7 +186,9 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         ));
     }
     if url.contains(char::is_whitespace) || url.contains(['?', '#']) {
-        return Err(format!("base_url `{url}` must be a plain URL without spaces, ? or #"));
+        return Err(format!(
+            "base_url `{url}` must be a plain URL without spaces, ? or #"
+        ));
     }
     Ok(())
 }
@@ -238,6 +242,10 @@ mod tests {
         let e = Config::parse("title = \"x\"\n[review]\nintervall_months = 3\n").unwrap_err();
         assert_eq!(e.line, 3);
         assert_eq!(e.col, 1);
-        assert!(e.message.contains("did you mean `interval_months`"), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean `interval_months`"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -195,7 +195,8 @@ pub fn print(diags: &[Diagnostic], format: Format) {
     use std::io::Write;
     match format {
         Format::Human => {
-            let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+            let color =
+                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
             let mut err = std::io::stderr().lock();
             for d in diags {
                 let _ = writeln!(err, "{}", d.render_human(color));

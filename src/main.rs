@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "formulary", version, about = "Publish patient-education websites about medicines")]
+#[command(
+    name = "formulary",
+    version,
+    about = "Publish patient-education websites about medicines"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -79,26 +83,54 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, base_url, drafts, strict, format } => {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            strict,
+            format,
+        } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = Options { root, output, base_url, drafts, strict };
+            let opts = Options {
+                root,
+                output,
+                base_url,
+                drafts,
+                strict,
+            };
             match build::build(&opts) {
                 Ok(outcome) => {
                     diagnostic::print(&outcome.diagnostics, format);
-                    let verb = if outcome.written { "Built" } else { "Not built:" };
-                    eprintln!("{}", build::summary(verb, outcome.pages, &outcome.diagnostics, outcome.elapsed));
+                    let verb = if outcome.written {
+                        "Built"
+                    } else {
+                        "Not built:"
+                    };
+                    eprintln!(
+                        "{}",
+                        build::summary(verb, outcome.pages, &outcome.diagnostics, outcome.elapsed)
+                    );
                     if outcome.written {
                         eprintln!("Wrote {} files to {}", outcome.files, opts.output.display());
                         ExitCode::SUCCESS
                     } else {
-                        eprintln!("The previous output in {} was left as it was.", opts.output.display());
+                        eprintln!(
+                            "The previous output in {} was left as it was.",
+                            opts.output.display()
+                        );
                         ExitCode::from(1)
                     }
                 }
                 Err(e) => report_error(e),
             }
         }
-        Command::Check { root, drafts, strict, format } => {
+        Command::Check {
+            root,
+            drafts,
+            strict,
+            format,
+        } => {
             let start = Instant::now();
             match build::load_and_check(&root, None, drafts) {
                 Ok((site, mut diags)) => {
@@ -107,7 +139,10 @@ fn main() -> ExitCode {
                     diags.extend(render_diags);
                     diagnostic::sort(&mut diags);
                     diagnostic::print(&diags, format);
-                    eprintln!("{}", build::summary("Checked", site.pages.len(), &diags, start.elapsed()));
+                    eprintln!(
+                        "{}",
+                        build::summary("Checked", site.pages.len(), &diags, start.elapsed())
+                    );
                     if build::passes(&diags, strict) {
                         ExitCode::SUCCESS
                     } else {
@@ -129,7 +164,10 @@ fn main() -> ExitCode {
             };
             match formulary::new_page::create(&root, kind, &name, &config) {
                 Ok(path) => {
-                    eprintln!("Wrote {} (a draft: set draft = false to publish it)", path.display());
+                    eprintln!(
+                        "Wrote {} (a draft: set draft = false to publish it)",
+                        path.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

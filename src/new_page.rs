@@ -30,7 +30,11 @@ pub fn content_path(kind: Kind, name: &str) -> Result<String, NewPageError> {
     let name = name.trim();
     let path = if name.contains('/') || name.ends_with(".md") {
         let p = name.trim_start_matches('/').trim_start_matches("content/");
-        if p.ends_with(".md") { p.to_string() } else { format!("{p}.md") }
+        if p.ends_with(".md") {
+            p.to_string()
+        } else {
+            format!("{p}.md")
+        }
     } else {
         let slug = slugify(name);
         if slug.is_empty() {
@@ -38,7 +42,9 @@ pub fn content_path(kind: Kind, name: &str) -> Result<String, NewPageError> {
         }
         format!("{}/{slug}.md", default_dir(kind))
     };
-    let safe = path.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+    let safe = path
+        .split('/')
+        .all(|s| !s.is_empty() && s != "." && s != "..");
     if !safe {
         return Err(NewPageError::BadName(name.to_string()));
     }
@@ -46,7 +52,12 @@ pub fn content_path(kind: Kind, name: &str) -> Result<String, NewPageError> {
 }
 
 fn title_of(name: &str) -> String {
-    let stem = name.trim().rsplit('/').next().unwrap_or(name).trim_end_matches(".md");
+    let stem = name
+        .trim()
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(".md");
     let words: Vec<String> = stem
         .split(['-', '_', ' '])
         .filter(|w| !w.is_empty())
@@ -67,7 +78,10 @@ pub fn page_text(kind: Kind, name: &str, config: &Config, today: chrono::NaiveDa
         fm.push_str(&format!("kind = \"{}\"\n", kind.as_str()));
     }
     fm.push_str("summary = \"One or two plain sentences: what this is and who it is for.\"\n");
-    fm.push_str(&format!("reviewed = {}\nreviewer = \"\"\n", today.format("%Y-%m-%d")));
+    fm.push_str(&format!(
+        "reviewed = {}\nreviewer = \"\"\n",
+        today.format("%Y-%m-%d")
+    ));
     match kind {
         Kind::DrugClass => fm.push_str(
             "treats = []\nrelated = []\ndrugs = [\n  { name = \"generic name\", brands = [], forms = [] },\n]\n",
@@ -79,14 +93,21 @@ pub fn page_text(kind: Kind, name: &str, config: &Config, today: chrono::NaiveDa
     let mut body = String::from("Start with one short paragraph a patient can read first.\n");
     if kind == Kind::DrugClass {
         for section in &config.monograph.required_sections {
-            body.push_str(&format!("\n## {section}\n\nWrite this section in plain language.\n"));
+            body.push_str(&format!(
+                "\n## {section}\n\nWrite this section in plain language.\n"
+            ));
         }
     }
     fm + &body
 }
 
 /// Writes the new page under `root/content/`; never overwrites.
-pub fn create(root: &Path, kind: Kind, name: &str, config: &Config) -> Result<PathBuf, NewPageError> {
+pub fn create(
+    root: &Path,
+    kind: Kind,
+    name: &str,
+    config: &Config,
+) -> Result<PathBuf, NewPageError> {
     let rel = content_path(kind, name)?;
     let file = root.join(crate::load::CONTENT_DIR).join(&rel);
     if let Some(parent) = file.parent() {
@@ -101,7 +122,8 @@ pub fn create(root: &Path, kind: Kind, name: &str, config: &Config) -> Result<Pa
             std::io::ErrorKind::AlreadyExists => NewPageError::Exists(file.clone()),
             _ => NewPageError::Io(file.clone(), e),
         })?;
-    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| NewPageError::Io(file.clone(), e))?;
+    std::io::Write::write_all(&mut f, text.as_bytes())
+        .map_err(|e| NewPageError::Io(file.clone(), e))?;
     Ok(file)
 }
 
@@ -111,17 +133,31 @@ mod tests {
 
     #[test]
     fn paths_and_titles() {
-        assert_eq!(content_path(Kind::DrugClass, "Bisphosphonates").unwrap(), "drug-classes/bisphosphonates.md");
-        assert_eq!(content_path(Kind::Article, "news/first-post").unwrap(), "news/first-post.md");
+        assert_eq!(
+            content_path(Kind::DrugClass, "Bisphosphonates").unwrap(),
+            "drug-classes/bisphosphonates.md"
+        );
+        assert_eq!(
+            content_path(Kind::Article, "news/first-post").unwrap(),
+            "news/first-post.md"
+        );
         assert!(content_path(Kind::Article, "../evil").is_err());
         assert!(content_path(Kind::Article, "!!!").is_err());
-        assert_eq!(title_of("drug-classes/sglt2-inhibitors.md"), "Sglt2 inhibitors");
+        assert_eq!(
+            title_of("drug-classes/sglt2-inhibitors.md"),
+            "Sglt2 inhibitors"
+        );
     }
 
     #[test]
     fn drug_class_text_parses_and_has_sections() {
         let cfg = Config::default();
-        let text = page_text(Kind::DrugClass, "Bisphosphonates", &cfg, chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
+        let text = page_text(
+            Kind::DrugClass,
+            "Bisphosphonates",
+            &cfg,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+        );
         let parsed = crate::load::front_matter::parse(&text).unwrap();
         assert_eq!(parsed.front.kind, Kind::DrugClass);
         for s in &cfg.monograph.required_sections {

@@ -61,7 +61,10 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         assert_eq!(closest("titel", ["title", "summary"]), Some("title"));
-        assert_eq!(closest("serms.md", ["drug-classes/serms.md", "a.md"]), None.or(closest("serms.md", ["drug-classes/serms.md", "a.md"])));
+        assert_eq!(
+            closest("serms.md", ["drug-classes/serms.md", "a.md"]),
+            None.or(closest("serms.md", ["drug-classes/serms.md", "a.md"]))
+        );
         assert_eq!(closest("zzzz", ["title", "summary"]), None);
     }
 
@@ -71,6 +74,9 @@ mod tests {
             explain_serde_message("unknown field `reviwed`, expected one of `title`, `reviewed`"),
             "unknown key `reviwed`; did you mean `reviewed`?"
         );
-        assert_eq!(explain_serde_message("missing field `title`"), "missing required key `title`");
+        assert_eq!(
+            explain_serde_message("missing field `title`"),
+            "missing required key `title`"
+        );
     }
 }

@@ -35,7 +35,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), WriteError> {
     if root_abs.starts_with(&out_abs) {
         return refuse("it contains the site");
     }
-    for dir in [crate::load::CONTENT_DIR, crate::load::TEMPLATES_DIR, crate::load::STATIC_DIR] {
+    for dir in [
+        crate::load::CONTENT_DIR,
+        crate::load::TEMPLATES_DIR,
+        crate::load::STATIC_DIR,
+    ] {
         if out_abs.starts_with(root_abs.join(dir)) {
             return refuse(&format!("it is inside {dir}/"));
         }
@@ -47,7 +51,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), WriteError> {
         Ok(m) if m.file_type().is_symlink() => refuse("it is a symbolic link"),
         Ok(m) if !m.is_dir() => refuse("it is a file, not a folder"),
         Ok(_) => {
-            let empty = fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+            let empty = fs::read_dir(&out_abs)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
             if empty || out_abs.join(MARKER).is_file() {
                 Ok(())
             } else {
@@ -81,7 +87,10 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -139,8 +148,16 @@ pub fn write_site(
     // then content assets, then generated pages.
     let mut entries: Vec<Entry> = Vec::new();
     entries.extend(builtin_static.iter().map(|(r, b)| Entry::Static(r, b)));
-    entries.extend(static_files.iter().map(|a| Entry::Copy(&a.output_path, &a.file)));
-    entries.extend(content_assets.iter().map(|a| Entry::Copy(&a.output_path, &a.file)));
+    entries.extend(
+        static_files
+            .iter()
+            .map(|a| Entry::Copy(&a.output_path, &a.file)),
+    );
+    entries.extend(
+        content_assets
+            .iter()
+            .map(|a| Entry::Copy(&a.output_path, &a.file)),
+    );
     entries.extend(files.iter().map(Entry::Bytes));
     let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, e) in entries.iter().enumerate() {
@@ -235,8 +252,19 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         let out = root.join("public");
-        let f = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().to_vec() };
-        write_site(root, &out, &[f("a/index.html", "one"), f("gone.txt", "x")], &[], &[], &[]).unwrap();
+        let f = |p: &str, b: &str| OutputFile {
+            path: p.into(),
+            bytes: b.as_bytes().to_vec(),
+        };
+        write_site(
+            root,
+            &out,
+            &[f("a/index.html", "one"), f("gone.txt", "x")],
+            &[],
+            &[],
+            &[],
+        )
+        .unwrap();
         write_site(root, &out, &[f("a/index.html", "two")], &[], &[], &[]).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("gone.txt").exists());

@@ -40,11 +40,17 @@ impl Date {
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
         let well_formed = s.len() == 10
-            && s.bytes()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         if !well_formed {
-            return Err(format!("`{s}` is not a date; write it as YYYY-MM-DD, such as 2026-10-01"));
+            return Err(format!(
+                "`{s}` is not a date; write it as YYYY-MM-DD, such as 2026-10-01"
+            ));
         }
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(Date)
@@ -138,7 +144,10 @@ pub struct Parsed {
 }
 
 fn fail(offset: usize, message: impl Into<String>) -> FrontMatterError {
-    FrontMatterError { offset, message: message.into() }
+    FrontMatterError {
+        offset,
+        message: message.into(),
+    }
 }
 
 /// Splits `text` (a whole file) and parses its front matter.
@@ -146,7 +155,10 @@ pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     if rest.trim().is_empty() {
-        return Err(fail(start, "the file is empty; a page starts with front matter between `+++` lines"));
+        return Err(fail(
+            start,
+            "the file is empty; a page starts with front matter between `+++` lines",
+        ));
     }
     let first_line = rest.lines().next().unwrap_or("").trim_end();
     let (fence, is_toml) = match first_line {
@@ -170,13 +182,19 @@ pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
         offset += line.len();
     }
     let Some((fm_end, body_start)) = fm_end else {
-        return Err(fail(start, format!("the front matter opened with `{fence}` is never closed by a `{fence}` line")));
+        return Err(fail(
+            start,
+            format!("the front matter opened with `{fence}` is never closed by a `{fence}` line"),
+        ));
     };
     let fm = &text[fm_start..fm_end];
     let front: FrontMatter = if is_toml {
         toml::from_str(fm).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
-            fail(fm_start + at, crate::suggest::explain_serde_message(e.message()))
+            fail(
+                fm_start + at,
+                crate::suggest::explain_serde_message(e.message()),
+            )
         })?
     } else {
         if fm.trim().is_empty() {
@@ -204,38 +222,63 @@ fn validate(front: &FrontMatter, fm: &str, fm_start: usize) -> Result<(), FrontM
     let kind = front.kind;
     let needs_summary_and_date = matches!(kind, Kind::DrugClass | Kind::Condition);
     if needs_summary_and_date && front.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        return Err(fail(at_kind, format!("a {} page needs a `summary`", kind.as_str())));
+        return Err(fail(
+            at_kind,
+            format!("a {} page needs a `summary`", kind.as_str()),
+        ));
     }
     if needs_summary_and_date && front.reviewed.is_none() {
         return Err(fail(
             at_kind,
-            format!("a {} page needs a `reviewed` date (YYYY-MM-DD)", kind.as_str()),
+            format!(
+                "a {} page needs a `reviewed` date (YYYY-MM-DD)",
+                kind.as_str()
+            ),
         ));
     }
     if kind == Kind::DrugClass && front.drugs.is_empty() {
-        return Err(fail(at_kind, "a drug-class page needs `drugs`, with at least one `{ name = \"...\" }`"));
+        return Err(fail(
+            at_kind,
+            "a drug-class page needs `drugs`, with at least one `{ name = \"...\" }`",
+        ));
     }
     if kind != Kind::DrugClass {
         for key in ["drugs", "treats"] {
-            let given = if key == "drugs" { !front.drugs.is_empty() } else { !front.treats.is_empty() };
+            let given = if key == "drugs" {
+                !front.drugs.is_empty()
+            } else {
+                !front.treats.is_empty()
+            };
             if given {
-                return Err(fail(at_key(key), format!("`{key}` is only for pages with kind = \"drug-class\"")));
+                return Err(fail(
+                    at_key(key),
+                    format!("`{key}` is only for pages with kind = \"drug-class\""),
+                ));
             }
         }
     }
     if kind != Kind::Condition && !front.also_known_as.is_empty() {
-        return Err(fail(at_key("also_known_as"), "`also_known_as` is only for pages with kind = \"condition\""));
+        return Err(fail(
+            at_key("also_known_as"),
+            "`also_known_as` is only for pages with kind = \"condition\"",
+        ));
     }
     if let Some(d) = front.drugs.iter().find(|d| d.name.trim().is_empty()) {
         let _ = d;
-        return Err(fail(at_key("drugs"), "a drug in `drugs` has an empty `name`"));
+        return Err(fail(
+            at_key("drugs"),
+            "a drug in `drugs` has an empty `name`",
+        ));
     }
     for id in &front.allow {
         if !crate::checks::ALL_IDS.contains(&id.as_str()) {
             let hint = crate::suggest::closest(id, crate::checks::ALL_IDS.iter().copied())
                 .map(|b| format!("; did you mean `{b}`?"))
                 .unwrap_or_default();
-            return Err(fail(at_key("allow"), format!("unknown check id `{id}` in `allow`{hint}")));
+            return Err(fail(
+                at_key("allow"),
+                format!("unknown check id `{id}` in `allow`{hint}"),
+            ));
         }
     }
     Ok(())
@@ -254,7 +297,9 @@ mod tests {
     #[test]
     fn toml_and_yaml_parse_alike() {
         let t = parse("+++\ntitle = \"A\"\nkind = \"condition\"\nsummary = \"s\"\nreviewed = 2026-10-01\n+++\nbody\n").unwrap();
-        let y = parse("---\ntitle: A\nkind: condition\nsummary: s\nreviewed: 2026-10-01\n---\nbody\n").unwrap();
+        let y =
+            parse("---\ntitle: A\nkind: condition\nsummary: s\nreviewed: 2026-10-01\n---\nbody\n")
+                .unwrap();
         for p in [&t, &y] {
             assert_eq!(p.front.kind, Kind::Condition);
             assert_eq!(p.front.reviewed.unwrap().to_string(), "2026-10-01");
@@ -302,7 +347,13 @@ mod tests {
     #[test]
     fn empty_missing_and_unclosed() {
         assert!(parse("").unwrap_err().message.contains("empty"));
-        assert!(parse("# Title\n").unwrap_err().message.contains("no front matter"));
-        assert!(parse("+++\ntitle = \"A\"\n").unwrap_err().message.contains("never closed"));
+        assert!(parse("# Title\n")
+            .unwrap_err()
+            .message
+            .contains("no front matter"));
+        assert!(parse("+++\ntitle = \"A\"\n")
+            .unwrap_err()
+            .message
+            .contains("never closed"));
     }
 }

@@ -146,15 +146,23 @@ pub fn load(root: &Path, include_drafts: bool) -> Loaded {
         .partition(|(rel, _)| rel.ends_with(".md"));
     loaded.content_assets = assets
         .into_iter()
-        .map(|(rel, file)| Asset { output_path: rel, file })
+        .map(|(rel, file)| Asset {
+            output_path: rel,
+            file,
+        })
         .collect();
     loaded.static_files = walk_files(&root.join(STATIC_DIR))
         .into_iter()
-        .map(|(rel, file)| Asset { output_path: rel, file })
+        .map(|(rel, file)| Asset {
+            output_path: rel,
+            file,
+        })
         .collect();
 
-    let results: Vec<Result<Source, Diagnostic>> =
-        pages.par_iter().map(|(rel, _)| load_source(root, rel)).collect();
+    let results: Vec<Result<Source, Diagnostic>> = pages
+        .par_iter()
+        .map(|(rel, _)| load_source(root, rel))
+        .collect();
     for r in results {
         match r {
             Ok(s) if s.front.draft && !include_drafts => {

@@ -93,11 +93,20 @@ pub fn analyze(body: &str) -> Analysis {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                pending = Some((level as u8, id.map(|s| s.to_string()), range.start, String::new()));
+                pending = Some((
+                    level as u8,
+                    id.map(|s| s.to_string()),
+                    range.start,
+                    String::new(),
+                ));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = pending.take() {
-                    a.blocks.push(TextBlock { text: h.3.clone(), offset: h.2, kind: BlockKind::Heading });
+                    a.blocks.push(TextBlock {
+                        text: h.3.clone(),
+                        offset: h.2,
+                        kind: BlockKind::Heading,
+                    });
                     raw_headings.push(h);
                 }
             }
@@ -112,7 +121,12 @@ pub fn analyze(body: &str) -> Analysis {
             }
             Event::End(TagEnd::Image) => {
                 if let Some((offset, dest, alt)) = image.take() {
-                    a.links.push(Link { dest, offset, is_image: true, alt });
+                    a.links.push(Link {
+                        dest,
+                        offset,
+                        is_image: true,
+                        alt,
+                    });
                 }
             }
             Event::Start(Tag::Paragraph) if block.is_none() => {
@@ -165,7 +179,12 @@ pub fn analyze(body: &str) -> Analysis {
             Some(id) => id,
             None => slugger.unique(&slugify(&title)),
         };
-        a.headings.push(Heading { level, id, title: title.trim().to_string(), offset });
+        a.headings.push(Heading {
+            level,
+            id,
+            title: title.trim().to_string(),
+            offset,
+        });
     }
     a
 }
@@ -173,7 +192,11 @@ pub fn analyze(body: &str) -> Analysis {
 fn flush(block: &mut Option<(usize, BlockKind, String)>, out: &mut Vec<TextBlock>) {
     if let Some((offset, kind, text)) = block.take() {
         if !text.trim().is_empty() {
-            out.push(TextBlock { text: text.trim().to_string(), offset, kind });
+            out.push(TextBlock {
+                text: text.trim().to_string(),
+                offset,
+                kind,
+            });
         }
     }
 }
@@ -218,7 +241,8 @@ mod tests {
 
     #[test]
     fn headings_get_ids_custom_and_repeated() {
-        let a = analyze("## Side effects\n\n## Side effects\n\n### Why? {#why}\n\n## `code` *here*\n");
+        let a =
+            analyze("## Side effects\n\n## Side effects\n\n### Why? {#why}\n\n## `code` *here*\n");
         let ids: Vec<_> = a.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["side-effects", "side-effects-1", "why", "code-here"]);
         assert_eq!(a.headings[2].title, "Why?");

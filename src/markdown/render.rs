@@ -50,7 +50,11 @@ impl Autolinker {
                 .build(&patterns)
                 .expect("names form a valid automaton")
         });
-        Autolinker { ac, pattern_target, targets }
+        Autolinker {
+            ac,
+            pattern_target,
+            targets,
+        }
     }
 
     pub fn targets(&self) -> &[AutolinkTarget] {
@@ -64,8 +68,13 @@ impl Autolinker {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
                 let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                (!is_word(before) && !is_word(after))
-                    .then(|| (m.start(), m.end(), self.pattern_target[m.pattern().as_usize()]))
+                (!is_word(before) && !is_word(after)).then(|| {
+                    (
+                        m.start(),
+                        m.end(),
+                        self.pattern_target[m.pattern().as_usize()],
+                    )
+                })
             })
         })
     }
@@ -107,7 +116,12 @@ fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'
     let mut html_depth = 0usize;
     for event in Parser::new_ext(input.body, options()) {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let id = input
                     .headings
                     .get(heading_index)
@@ -115,20 +129,49 @@ fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'
                     .or(id);
                 heading_index += 1;
                 no_link_depth += 1;
-                out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 no_link_depth += 1;
                 let dest_url = match link_type {
                     LinkType::Email => dest_url,
-                    _ => (input.rewrite)(&dest_url).map(CowStr::from).unwrap_or(dest_url),
+                    _ => (input.rewrite)(&dest_url)
+                        .map(CowStr::from)
+                        .unwrap_or(dest_url),
                 };
-                out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 no_link_depth += 1;
-                let dest_url = (input.rewrite)(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-                out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                let dest_url = (input.rewrite)(&dest_url)
+                    .map(CowStr::from)
+                    .unwrap_or(dest_url);
+                out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Start(tag @ Tag::CodeBlock(_)) => {
                 no_link_depth += 1;
@@ -230,7 +273,14 @@ mod tests {
     fn html(body: &str, al: Option<&Autolinker>, page: usize) -> String {
         let a = analyze(body);
         let rewrite = |d: &str| d.strip_suffix(".md").map(|s| format!("/{s}/"));
-        render(&RenderInput { body, headings: &a.headings, rewrite: &rewrite, autolinker: al, page }).0
+        render(&RenderInput {
+            body,
+            headings: &a.headings,
+            rewrite: &rewrite,
+            autolinker: al,
+            page,
+        })
+        .0
     }
 
     fn linker() -> Autolinker {
@@ -242,28 +292,60 @@ mod tests {
                 ("osteoporosis".into(), 2),
             ],
             vec![
-                AutolinkTarget { page: 1, url: "/bis/#drug-alendronate".into() },
-                AutolinkTarget { page: 1, url: "/bis/#drug-zoledronic-acid".into() },
-                AutolinkTarget { page: 2, url: "/osteoporosis/".into() },
+                AutolinkTarget {
+                    page: 1,
+                    url: "/bis/#drug-alendronate".into(),
+                },
+                AutolinkTarget {
+                    page: 1,
+                    url: "/bis/#drug-zoledronic-acid".into(),
+                },
+                AutolinkTarget {
+                    page: 2,
+                    url: "/osteoporosis/".into(),
+                },
             ],
         )
     }
 
     #[test]
     fn ids_and_md_links() {
-        let out = html("## Side effects\n\nSee [x](serms.md) and <https://example.org>.\n", None, 0);
-        assert!(out.contains("<h2 id=\"side-effects\">Side effects</h2>"), "{out}");
+        let out = html(
+            "## Side effects\n\nSee [x](serms.md) and <https://example.org>.\n",
+            None,
+            0,
+        );
+        assert!(
+            out.contains("<h2 id=\"side-effects\">Side effects</h2>"),
+            "{out}"
+        );
         assert!(out.contains("<a href=\"/serms/\">x</a>"), "{out}");
         assert!(out.contains("<a href=\"https://example.org\">"), "{out}");
     }
 
     #[test]
     fn autolinks_first_mention_whole_words_only() {
-        let out = html("Take FOSAMAX. Alendronate again. Osteoporosis-like? zoledronic acids.\n", Some(&linker()), 0);
-        assert!(out.contains("<a href=\"/bis/#drug-alendronate\">FOSAMAX</a>"), "{out}");
-        assert!(!out.contains(">Alendronate</a>"), "second mention of the same drug: {out}");
-        assert!(out.contains("<a href=\"/osteoporosis/\">Osteoporosis</a>-like"), "{out}");
-        assert!(!out.contains(">zoledronic acid</a>"), "not a whole word: {out}");
+        let out = html(
+            "Take FOSAMAX. Alendronate again. Osteoporosis-like? zoledronic acids.\n",
+            Some(&linker()),
+            0,
+        );
+        assert!(
+            out.contains("<a href=\"/bis/#drug-alendronate\">FOSAMAX</a>"),
+            "{out}"
+        );
+        assert!(
+            !out.contains(">Alendronate</a>"),
+            "second mention of the same drug: {out}"
+        );
+        assert!(
+            out.contains("<a href=\"/osteoporosis/\">Osteoporosis</a>-like"),
+            "{out}"
+        );
+        assert!(
+            !out.contains(">zoledronic acid</a>"),
+            "not a whole word: {out}"
+        );
     }
 
     #[test]
@@ -280,7 +362,13 @@ mod tests {
         let body = "alendronate and osteoporosis\n";
         let a = analyze(body);
         let rewrite = |_: &str| None;
-        let input = RenderInput { body, headings: &a.headings, rewrite: &rewrite, autolinker: Some(&linker()), page: 9 };
+        let input = RenderInput {
+            body,
+            headings: &a.headings,
+            rewrite: &rewrite,
+            autolinker: Some(&linker()),
+            page: 9,
+        };
         assert_eq!(autolink_targets(&input), vec![0, 2]);
     }
 }

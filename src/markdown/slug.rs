@@ -48,9 +48,18 @@ mod tests {
 
     #[test]
     fn github_slugs() {
-        assert_eq!(slugify("Who can and cannot take them?"), "who-can-and-cannot-take-them");
-        assert_eq!(slugify("Side effects: common & serious"), "side-effects-common--serious");
-        assert_eq!(slugify("  Vitamin D_3 (colecalciferol) "), "vitamin-d_3-colecalciferol");
+        assert_eq!(
+            slugify("Who can and cannot take them?"),
+            "who-can-and-cannot-take-them"
+        );
+        assert_eq!(
+            slugify("Side effects: common & serious"),
+            "side-effects-common--serious"
+        );
+        assert_eq!(
+            slugify("  Vitamin D_3 (colecalciferol) "),
+            "vitamin-d_3-colecalciferol"
+        );
         assert_eq!(slugify("Ästhetik über Alles"), "ästhetik-über-alles");
         assert_eq!(slugify("1. Step-by-step"), "1-step-by-step");
     }

@@ -74,7 +74,12 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     for h in headings.iter().filter(|h| h.level >= 2) {
         push(
             &mut out,
-            TocEntry { level: h.level, id: h.id.clone(), title: h.title.clone(), children: Vec::new() },
+            TocEntry {
+                level: h.level,
+                id: h.id.clone(),
+                title: h.title.clone(),
+                children: Vec::new(),
+            },
         );
     }
     out
@@ -238,7 +243,14 @@ pub fn a_to_z(site: &Site) -> Vec<AzLetter> {
         match letters.last_mut() {
             Some(l) if l.letter == letter => l.entries.push(entry),
             _ => letters.push(AzLetter {
-                id: format!("letter-{}", if letter == "#" { "other".into() } else { letter.to_lowercase() }),
+                id: format!(
+                    "letter-{}",
+                    if letter == "#" {
+                        "other".into()
+                    } else {
+                        letter.to_lowercase()
+                    }
+                ),
                 letter,
                 entries: vec![entry],
             }),

@@ -72,7 +72,11 @@ impl tera::Function for AssetFn {
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("asset() needs path=\"...\""))?;
-        Ok(Value::String(format!("{}{}", self.base_path, path.trim_start_matches('/'))))
+        Ok(Value::String(format!(
+            "{}{}",
+            self.base_path,
+            path.trim_start_matches('/')
+        )))
     }
 
     fn is_safe(&self) -> bool {
@@ -86,7 +90,11 @@ impl Renderer {
         let sources = theme::template_sources(root);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let raw: Vec<(&str, &str)> = sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())).collect();
+        tera.set_escape_fn(escape_html);
+        let raw: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.text.as_str()))
+            .collect();
         tera.add_raw_templates(raw)
             .map_err(|e| theme::template_error(&e, &sources, "base.html"))?;
         let pages: HashMap<String, String> = site
@@ -96,9 +104,17 @@ impl Renderer {
             .collect();
         tera.register_function(
             "url",
-            UrlFn { base_path: site.base_path.clone(), pages: Arc::new(pages) },
+            UrlFn {
+                base_path: site.base_path.clone(),
+                pages: Arc::new(pages),
+            },
         );
-        tera.register_function("asset", AssetFn { base_path: site.base_path.clone() });
+        tera.register_function(
+            "asset",
+            AssetFn {
+                base_path: site.base_path.clone(),
+            },
+        );
         Ok(Renderer { tera, sources })
     }
 
@@ -107,7 +123,9 @@ impl Renderer {
     }
 
     fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| theme::template_error(&e, &self.sources, name))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| theme::template_error(&e, &self.sources, name))
     }
 
     /// The template a page renders with.
@@ -127,16 +145,29 @@ impl Renderer {
             let hint = crate::suggest::closest(&name, self.sources.keys().map(String::as_str))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            let d = Diagnostic::error("template", &page.source.file, format!("no template `{name}`{hint}"));
+            let d = Diagnostic::error(
+                "template",
+                &page.source.file,
+                format!("no template `{name}`{hint}"),
+            );
             Err(page.source.diag_at_key(d, "template"))
         }
     }
 
     /// Renders every page and generated file. `done` counts pages as they finish.
-    pub fn render_site(&self, site: &Site, done: &AtomicUsize) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    pub fn render_site(
+        &self,
+        site: &Site,
+        done: &AtomicUsize,
+    ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let site_value = match tera::to_value(context::site_context(site)) {
             Ok(v) => v,
-            Err(e) => return (Vec::new(), vec![Diagnostic::error("template", "templates", e.to_string())]),
+            Err(e) => {
+                return (
+                    Vec::new(),
+                    vec![Diagnostic::error("template", "templates", e.to_string())],
+                )
+            }
         };
         let base_ctx = {
             let mut c = Context::new();
@@ -157,7 +188,10 @@ impl Renderer {
                     }
                     let html = self.render(&name, ctx)?;
                     done.fetch_add(1, Ordering::Relaxed);
-                    Ok(OutputFile { path: format!("{}index.html", page.url_path), bytes: html.into_bytes() })
+                    Ok(OutputFile {
+                        path: format!("{}index.html", page.url_path),
+                        bytes: html.into_bytes(),
+                    })
                 },
             )
             .collect();
@@ -186,35 +220,87 @@ impl Renderer {
         let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
         ctx.insert("letters", &letters);
         ctx.insert("drugs", &flat);
-        ctx.insert("page", &context::generated_page(site, "Medicines A to Z", "drugs", "drugs/"));
-        files.push(OutputFile { path: "drugs/index.html".into(), bytes: self.render("drugs.html", &ctx)?.into_bytes() });
+        ctx.insert(
+            "page",
+            &context::generated_page(site, "Medicines A to Z", "drugs", "drugs/"),
+        );
+        files.push(OutputFile {
+            path: "drugs/index.html".into(),
+            bytes: self.render("drugs.html", &ctx)?.into_bytes(),
+        });
 
         let mut ctx = base.clone();
-        ctx.insert("page", &context::generated_page(site, "Search", "search", "search/"));
-        files.push(OutputFile { path: "search/index.html".into(), bytes: self.render("search.html", &ctx)?.into_bytes() });
+        ctx.insert(
+            "page",
+            &context::generated_page(site, "Search", "search", "search/"),
+        );
+        files.push(OutputFile {
+            path: "search/index.html".into(),
+            bytes: self.render("search.html", &ctx)?.into_bytes(),
+        });
 
         let mut ctx = base.clone();
-        ctx.insert("page", &context::generated_page(site, "Page not found", "404", "404.html"));
-        files.push(OutputFile { path: "404.html".into(), bytes: self.render("404.html", &ctx)?.into_bytes() });
+        ctx.insert(
+            "page",
+            &context::generated_page(site, "Page not found", "404", "404.html"),
+        );
+        files.push(OutputFile {
+            path: "404.html".into(),
+            bytes: self.render("404.html", &ctx)?.into_bytes(),
+        });
 
         for (alias, target) in &site.aliases {
             let mut ctx = base.clone();
             ctx.insert("target", &site.permalink(*target));
             ctx.insert("page", &context::page_context(site, &site.pages[*target]));
-            let path = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
-            files.push(OutputFile { path, bytes: self.render("redirect.html", &ctx)?.into_bytes() });
+            let path = if alias.ends_with(".html") {
+                alias.clone()
+            } else {
+                format!("{alias}index.html")
+            };
+            files.push(OutputFile {
+                path,
+                bytes: self.render("redirect.html", &ctx)?.into_bytes(),
+            });
         }
-        files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(site).into_bytes(),
+        });
         files.push(OutputFile {
             path: "robots.txt".into(),
-            bytes: format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.base_url).into_bytes(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                site.base_url
+            )
+            .into_bytes(),
         });
         Ok(files)
     }
 }
 
+/// Escapes what HTML needs escaped (Tera's default also escapes `/`, which makes every URL
+/// unreadable in the page source).
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Every page's permalink, with its review date as `lastmod`.
@@ -222,7 +308,12 @@ fn sitemap(site: &Site) -> String {
     let mut entries: Vec<(String, Option<String>)> = site
         .pages
         .iter()
-        .map(|p| (site.permalink(p.id), p.source.front.reviewed.map(|d| d.to_string())))
+        .map(|p| {
+            (
+                site.permalink(p.id),
+                p.source.front.reviewed.map(|d| d.to_string()),
+            )
+        })
         .collect();
     entries.push((format!("{}drugs/", site.base_url), None));
     entries.push((format!("{}search/", site.base_url), None));

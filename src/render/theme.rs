@@ -34,7 +34,13 @@ fn collect_builtin(dir: &Dir<'static>, map: &mut BTreeMap<String, TemplateSource
         let rel = f.path().to_string_lossy().replace('\\', "/");
         if let Some(text) = f.contents_utf8() {
             let file = PathBuf::from(format!("(built-in theme) templates/{rel}"));
-            map.insert(rel, TemplateSource { file, text: text.to_string() });
+            map.insert(
+                rel,
+                TemplateSource {
+                    file,
+                    text: text.to_string(),
+                },
+            );
         }
     }
     for d in dir.dirs() {
@@ -79,7 +85,10 @@ pub fn template_error(
         .find_map(|p| quoted_template(p, sources))
         .unwrap_or_else(|| fallback_name.to_string());
     let source = sources.get(&name);
-    let file = source.map_or_else(|| PathBuf::from(format!("templates/{name}")), |s| s.file.clone());
+    let file = source.map_or_else(
+        || PathBuf::from(format!("templates/{name}")),
+        |s| s.file.clone(),
+    );
     let message = parts
         .iter()
         .map(|p| p.lines().next().unwrap_or("").trim().to_string())
@@ -92,7 +101,11 @@ pub fn template_error(
             d = d.at(&src.text, line, col);
         } else if let Some(var) = missing_variable(&full) {
             if let Some((i, l)) = src.text.lines().enumerate().find(|(_, l)| l.contains(&var)) {
-                d = d.at(&src.text, i + 1, l.find(&var).map_or(1, |c| l[..c].chars().count() + 1));
+                d = d.at(
+                    &src.text,
+                    i + 1,
+                    l.find(&var).map_or(1, |c| l[..c].chars().count() + 1),
+                );
             }
         }
     }
@@ -110,7 +123,10 @@ fn quoted_template(s: &str, sources: &BTreeMap<String, TemplateSource>) -> Optio
 /// Tera's parse errors carry ` --> line:col`.
 fn pest_position(s: &str) -> Option<(usize, usize)> {
     let rest = &s[s.find("--> ")? + 4..];
-    let pos: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+    let pos: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ':')
+        .collect();
     let (l, c) = pos.split_once(':')?;
     Some((l.parse().ok()?, c.parse().ok()?))
 }

@@ -99,7 +99,10 @@ pub fn autolinker(pages: &[Page], url_of: impl Fn(usize) -> String) -> Autolinke
             }
             PageKind::Condition => {
                 let target = targets.len();
-                targets.push(AutolinkTarget { page: page.id, url: url_of(page.id) });
+                targets.push(AutolinkTarget {
+                    page: page.id,
+                    url: url_of(page.id),
+                });
                 add(&page.source.front.title, target, &mut names);
                 for aka in &page.source.front.also_known_as {
                     add(aka, target, &mut names);

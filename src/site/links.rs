@@ -21,7 +21,9 @@ pub fn is_external(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !dest[..i].contains('/')
         }
         None => false,
@@ -100,9 +102,18 @@ mod tests {
 
     #[test]
     fn joins_and_normalises() {
-        assert_eq!(join("drug-classes", "../conditions/osteoporosis.md").as_deref(), Some("conditions/osteoporosis.md"));
-        assert_eq!(join("drug-classes", "./serms.md").as_deref(), Some("drug-classes/serms.md"));
-        assert_eq!(join("drug-classes", "/conditions/a.md").as_deref(), Some("conditions/a.md"));
+        assert_eq!(
+            join("drug-classes", "../conditions/osteoporosis.md").as_deref(),
+            Some("conditions/osteoporosis.md")
+        );
+        assert_eq!(
+            join("drug-classes", "./serms.md").as_deref(),
+            Some("drug-classes/serms.md")
+        );
+        assert_eq!(
+            join("drug-classes", "/conditions/a.md").as_deref(),
+            Some("conditions/a.md")
+        );
         assert_eq!(join("", "../a.md"), None);
         assert_eq!(join("a", "/drugs/").as_deref(), Some("drugs/"));
     }

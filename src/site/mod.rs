@@ -106,13 +106,24 @@ impl Page {
     pub fn has_anchor(&self, anchor: &str) -> bool {
         self.source.analysis.has_anchor(anchor)
             || (self.kind == PageKind::DrugClass
-                && self.source.front.drugs.iter().any(|d| drugs::drug_anchor(&d.name) == anchor))
+                && self
+                    .source
+                    .front
+                    .drugs
+                    .iter()
+                    .any(|d| drugs::drug_anchor(&d.name) == anchor))
     }
 
     pub fn anchors(&self) -> Vec<String> {
         let mut a: Vec<String> = self.source.analysis.anchors().map(str::to_string).collect();
         if self.kind == PageKind::DrugClass {
-            a.extend(self.source.front.drugs.iter().map(|d| drugs::drug_anchor(&d.name)));
+            a.extend(
+                self.source
+                    .front
+                    .drugs
+                    .iter()
+                    .map(|d| drugs::drug_anchor(&d.name)),
+            );
         }
         a
     }
@@ -198,7 +209,9 @@ impl Site {
     }
 
     pub fn page_by_path(&self, content_path: &str) -> Option<&Page> {
-        self.by_content_path.get(content_path).map(|&i| &self.pages[i])
+        self.by_content_path
+            .get(content_path)
+            .map(|&i| &self.pages[i])
     }
 
     /// Builds the model from what was loaded.
@@ -206,7 +219,13 @@ impl Site {
         let base_path = config.base_path();
         let base_url = config.base_url_slash();
         let today = today();
-        let Loaded { sources, content_assets, static_files, drafts, .. } = loaded;
+        let Loaded {
+            sources,
+            content_assets,
+            static_files,
+            drafts,
+            ..
+        } = loaded;
 
         // Pages and URLs; the first file (in path order) keeps a contested URL.
         let mut pages: Vec<Page> = Vec::with_capacity(sources.len() + 1);
@@ -218,7 +237,12 @@ impl Site {
         let has_home = sources.iter().any(|s| s.content_path == "_index.md");
         if !has_home {
             by_url.insert(String::new(), "content/_index.md".into());
-            pages.push(new_page(0, synthetic_home(&config), PageKind::Home, String::new()));
+            pages.push(new_page(
+                0,
+                synthetic_home(&config),
+                PageKind::Home,
+                String::new(),
+            ));
         }
         for source in sources {
             let url_path = url_path_of(&source.content_path);
@@ -231,7 +255,10 @@ impl Site {
                 });
                 continue;
             }
-            by_url.insert(url_path.clone(), source.file.to_string_lossy().replace('\\', "/"));
+            by_url.insert(
+                url_path.clone(),
+                source.file.to_string_lossy().replace('\\', "/"),
+            );
             let kind = if source.content_path == "_index.md" {
                 PageKind::Home
             } else if is_section_file(&source.content_path) {
@@ -246,9 +273,14 @@ impl Site {
             let id = pages.len();
             pages.push(new_page(id, source, kind, url_path));
         }
-        let by_content_path: HashMap<String, PageId> =
-            pages.iter().map(|p| (p.source.content_path.clone(), p.id)).collect();
-        let home = pages.iter().position(|p| p.kind == PageKind::Home).unwrap_or(0);
+        let by_content_path: HashMap<String, PageId> = pages
+            .iter()
+            .map(|p| (p.source.content_path.clone(), p.id))
+            .collect();
+        let home = pages
+            .iter()
+            .position(|p| p.kind == PageKind::Home)
+            .unwrap_or(0);
 
         // Aliases: each an extra URL that redirects.
         let mut aliases = Vec::new();
@@ -268,7 +300,10 @@ impl Site {
                         holder: holder.clone(),
                     });
                 } else {
-                    by_url.insert(path.clone(), format!("an alias of {}", page.source.file.display()));
+                    by_url.insert(
+                        path.clone(),
+                        format!("an alias of {}", page.source.file.display()),
+                    );
                     aliases.push((path, page.id));
                 }
             }
@@ -288,9 +323,14 @@ impl Site {
                             let clean = path.trim_start_matches('/');
                             let found = by_content_path.get(clean).copied();
                             if found.is_none() {
-                                let suggestion = crate::suggest::closest(clean, all_paths.iter().copied())
-                                    .map(str::to_string);
-                                unknown.push(UnknownRef { key, path: path.clone(), suggestion });
+                                let suggestion =
+                                    crate::suggest::closest(clean, all_paths.iter().copied())
+                                        .map(str::to_string);
+                                unknown.push(UnknownRef {
+                                    key,
+                                    path: path.clone(),
+                                    suggestion,
+                                });
                             }
                             found
                         })
@@ -331,11 +371,16 @@ impl Site {
             aliases,
             today,
         };
-        site.by_url_path = site.pages.iter().map(|p| (p.url_path.clone(), p.id)).collect();
+        site.by_url_path = site
+            .pages
+            .iter()
+            .map(|p| (p.url_path.clone(), p.id))
+            .collect();
         if site.config.links.autolink {
             let base = site.base_path.clone();
             let url_paths: Vec<String> = site.pages.iter().map(|p| p.url_path.clone()).collect();
-            site.autolinker = drugs::autolinker(&site.pages, |id| format!("{base}{}", url_paths[id]));
+            site.autolinker =
+                drugs::autolinker(&site.pages, |id| format!("{base}{}", url_paths[id]));
         }
         site.resolve_and_render_bodies();
         site.reverse_edges();
@@ -365,13 +410,16 @@ impl Site {
                 let mut links_to = Vec::new();
                 for l in &links {
                     if let Resolution::Internal { url, page: target } = &l.resolution {
-                        rewrites.insert(page.source.analysis.links[l.index].dest.as_str(), url.as_str());
+                        rewrites.insert(
+                            page.source.analysis.links[l.index].dest.as_str(),
+                            url.as_str(),
+                        );
                         links_to.extend(*target);
                     }
                 }
                 let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
-                let autolink_on = page.source.front.autolink.unwrap_or(true)
-                    && self.config.links.autolink;
+                let autolink_on =
+                    page.source.front.autolink.unwrap_or(true) && self.config.links.autolink;
                 let input = RenderInput {
                     body: page.source.body(),
                     headings: page.headings(),
@@ -380,7 +428,11 @@ impl Site {
                     page: page.id,
                 };
                 let (html, autolinked) = markdown::render(&input);
-                links_to.extend(autolinked.iter().map(|&t| self.autolinker.targets()[t].page));
+                links_to.extend(
+                    autolinked
+                        .iter()
+                        .map(|&t| self.autolinker.targets()[t].page),
+                );
                 links_to.retain(|&t| t != page.id);
                 links_to.sort_unstable();
                 links_to.dedup();
@@ -417,8 +469,13 @@ impl Site {
         let path = links::percent_decode(path);
         if path.is_empty() {
             return match fragment {
-                Some(f) if !f.is_empty() && !page.has_anchor(f) => Resolution::Broken(self.missing_anchor(page, f)),
-                _ => Resolution::Internal { url: dest.to_string(), page: None },
+                Some(f) if !f.is_empty() && !page.has_anchor(f) => {
+                    Resolution::Broken(self.missing_anchor(page, f))
+                }
+                _ => Resolution::Internal {
+                    url: dest.to_string(),
+                    page: None,
+                },
             };
         }
         let dir = dir_of(&page.source.content_path);
@@ -432,21 +489,42 @@ impl Site {
                     let why = if self.drafts.contains(&joined) {
                         format!("`{path}` is a draft, left out of this build (build with --drafts to include it)")
                     } else {
-                        let hint = crate::suggest::closest(&joined, self.by_content_path.keys().map(String::as_str))
-                            .map(|s| format!("; did you mean `{}`?", relative_to(dir, s, path.starts_with('/'))))
-                            .unwrap_or_default();
+                        let hint = crate::suggest::closest(
+                            &joined,
+                            self.by_content_path.keys().map(String::as_str),
+                        )
+                        .map(|s| {
+                            format!(
+                                "; did you mean `{}`?",
+                                relative_to(dir, s, path.starts_with('/'))
+                            )
+                        })
+                        .unwrap_or_default();
                         format!("no page `{path}` (looked for content/{joined}){hint}")
                     };
                     return Resolution::Broken(why);
                 }
             }
         } else {
-            let as_page = if joined.ends_with('/') || joined.is_empty() { joined.clone() } else { format!("{joined}/") };
-            match self.by_url_path.get(&as_page).filter(|_| !as_page.is_empty()) {
+            let as_page = if joined.ends_with('/') || joined.is_empty() {
+                joined.clone()
+            } else {
+                format!("{joined}/")
+            };
+            match self
+                .by_url_path
+                .get(&as_page)
+                .filter(|_| !as_page.is_empty())
+            {
                 Some(&id) => Some(id),
                 None if joined.is_empty() => Some(self.home),
                 None if site_paths.contains(&joined) || site_paths.contains(&as_page) => {
-                    let url = format!("{}{}{}", self.base_path, joined, fragment.map(|f| format!("#{f}")).unwrap_or_default());
+                    let url = format!(
+                        "{}{}{}",
+                        self.base_path,
+                        joined,
+                        fragment.map(|f| format!("#{f}")).unwrap_or_default()
+                    );
                     return Resolution::Internal { url, page: None };
                 }
                 None => {
@@ -456,9 +534,10 @@ impl Site {
                         .map(|p| p.url_path.clone())
                         .chain(site_paths.iter().cloned())
                         .collect();
-                    let hint = crate::suggest::closest(&joined, candidates.iter().map(String::as_str))
-                        .map(|s| format!("; did you mean `/{s}`?"))
-                        .unwrap_or_default();
+                    let hint =
+                        crate::suggest::closest(&joined, candidates.iter().map(String::as_str))
+                            .map(|s| format!("; did you mean `/{s}`?"))
+                            .unwrap_or_default();
                     return Resolution::Broken(format!("nothing is published at `{path}`{hint}"));
                 }
             }
@@ -473,7 +552,10 @@ impl Site {
             url.push('#');
             url.push_str(f);
         }
-        Resolution::Internal { url, page: Some(id) }
+        Resolution::Internal {
+            url,
+            page: Some(id),
+        }
     }
 
     fn missing_anchor(&self, target: &Page, anchor: &str) -> String {
@@ -503,7 +585,9 @@ impl Site {
             }
         }
         let by_title = |ids: &mut Vec<PageId>, pages: &[Page]| {
-            ids.sort_by(|&a, &b| (pages[a].title().to_lowercase(), a).cmp(&(pages[b].title().to_lowercase(), b)));
+            ids.sort_by(|&a, &b| {
+                (pages[a].title().to_lowercase(), a).cmp(&(pages[b].title().to_lowercase(), b))
+            });
             ids.dedup();
         };
         for (i, (mut tb, mut mo)) in treated_by.into_iter().zip(mentioned_on).enumerate() {
@@ -524,9 +608,15 @@ impl Site {
     }
 
     fn pages_of_kind(&self, kind: PageKind) -> Vec<PageId> {
-        let mut ids: Vec<PageId> = self.pages.iter().filter(|p| p.kind == kind).map(|p| p.id).collect();
+        let mut ids: Vec<PageId> = self
+            .pages
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.id)
+            .collect();
         ids.sort_by(|&a, &b| {
-            (self.pages[a].title().to_lowercase(), a).cmp(&(self.pages[b].title().to_lowercase(), b))
+            (self.pages[a].title().to_lowercase(), a)
+                .cmp(&(self.pages[b].title().to_lowercase(), b))
         });
         ids
     }
@@ -605,7 +695,11 @@ fn synthetic_home(config: &Config) -> Source {
 fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, home: PageId) {
     let find_section = |mut dir: &str| -> PageId {
         loop {
-            let candidate = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+            let candidate = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
             if let Some(&id) = by_path.get(&candidate) {
                 return id;
             }
@@ -615,21 +709,27 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, home: Pa
             dir = dir_of(dir);
         }
     };
-    for i in 0..pages.len() {
-        if pages[i].kind == PageKind::Home {
-            continue;
-        }
-        let cp = &pages[i].source.content_path;
-        let dir = dir_of(cp);
-        let parent_dir = if pages[i].kind == PageKind::Section { dir_of(dir) } else { dir };
+    for page in pages.iter_mut().filter(|p| p.kind != PageKind::Home) {
+        let dir = dir_of(&page.source.content_path);
+        let parent_dir = if page.kind == PageKind::Section {
+            dir_of(dir)
+        } else {
+            dir
+        };
         let parent = find_section(parent_dir);
-        if parent != i {
-            pages[i].parent = Some(parent);
+        if parent != page.id {
+            page.parent = Some(parent);
         }
     }
     let order = |pages: &[Page], ids: &mut Vec<PageId>| {
         ids.sort_by(|&a, &b| {
-            let key = |p: &Page| (p.source.front.weight.unwrap_or(i64::MAX), p.title().to_lowercase(), p.source.content_path.clone());
+            let key = |p: &Page| {
+                (
+                    p.source.front.weight.unwrap_or(i64::MAX),
+                    p.title().to_lowercase(),
+                    p.source.content_path.clone(),
+                )
+            };
             key(&pages[a]).cmp(&key(&pages[b]))
         });
     };
@@ -671,8 +771,14 @@ mod tests {
 
     #[test]
     fn suggestions_read_like_the_link() {
-        assert_eq!(relative_to("drug-classes", "conditions/osteoporosis.md", false), "../conditions/osteoporosis.md");
-        assert_eq!(relative_to("drug-classes", "drug-classes/serms.md", false), "serms.md");
+        assert_eq!(
+            relative_to("drug-classes", "conditions/osteoporosis.md", false),
+            "../conditions/osteoporosis.md"
+        );
+        assert_eq!(
+            relative_to("drug-classes", "drug-classes/serms.md", false),
+            "serms.md"
+        );
         assert_eq!(relative_to("", "a/b.md", true), "/a/b.md");
     }
 }
