@@ -91,8 +91,14 @@ pub fn template_error(
     );
     let message = parts
         .iter()
-        .map(|p| p.lines().next().unwrap_or("").trim().to_string())
-        .filter(|p| !p.is_empty())
+        .map(|p| {
+            // A parse error's own lines: ` --> 4:1`, the source, then `= expected ...`.
+            match p.lines().find_map(|l| l.trim().strip_prefix("= ")) {
+                Some(expected) => expected.trim().to_string(),
+                None => p.lines().next().unwrap_or("").trim().to_string(),
+            }
+        })
+        .filter(|p| !p.is_empty() && !p.starts_with("-->"))
         .collect::<Vec<_>>()
         .join(": ");
     let mut d = Diagnostic::error("template", file, message);
