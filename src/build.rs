@@ -78,10 +78,16 @@ pub fn load_and_check(
     drafts: bool,
 ) -> Result<(Site, Vec<Diagnostic>), BuildError> {
     let config = load_config(root, base_url)?;
+    let t = Instant::now();
     let mut loaded = crate::load::load(root, drafts);
+    timing("load", t);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
+    let t = Instant::now();
     let site = Site::build(config, loaded);
+    timing("model", t);
+    let t = Instant::now();
     diags.extend(crate::checks::run(&site));
+    timing("checks", t);
     Ok((site, diags))
 }
 
@@ -101,7 +107,9 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     let done = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicBool::new(false));
     let progress = spawn_progress(site.pages.len(), done.clone(), finished.clone());
+    let t = Instant::now();
     let (files, render_diags) = render(&opts.root, &site, &done);
+    timing("render", t);
     diags.extend(render_diags);
     diagnostic::sort(&mut diags);
     let mut outcome = Outcome {
@@ -112,6 +120,7 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
         diagnostics: diags,
     };
     if outcome.passes(opts.strict) {
+        let t = Instant::now();
         outcome.files = write::write_site(
             &opts.root,
             &opts.output,
@@ -120,6 +129,7 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
             &site.static_files,
             &site.content_assets,
         )?;
+        timing("write", t);
         outcome.written = true;
     }
     finished.store(true, Ordering::Relaxed);
@@ -159,6 +169,16 @@ fn spawn_progress(
         }
         bar.finish_and_clear();
     }))
+}
+
+/// With `FORMULARY_TIMINGS` set, prints how long a phase took (for profiling and the benchmark).
+pub fn timing(phase: &str, since: Instant) {
+    if std::env::var_os("FORMULARY_TIMINGS").is_some() {
+        eprintln!(
+            "timing: {phase} {:.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
 
 /// The one-line summary printed after a build or check.

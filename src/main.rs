@@ -55,6 +55,45 @@ enum Command {
         strict: bool,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Also print every page's reading grade and word count, worst first (on stdout)
+        #[arg(long)]
+        report: bool,
+        /// Also request every http(s) link (cached a day in .formulary-cache/; the
+        /// timeout is 10 s, or FORMULARY_EXTERNAL_TIMEOUT_MS milliseconds)
+        #[arg(long)]
+        external: bool,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on every save and reload the browser
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages with draft = true
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes (for file systems that send no events)
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Rebuild the output folder on every change, without a server
+    Watch {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: public/ under the root)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        poll: bool,
     },
     /// Write a new page with its front matter and required sections
     New {
@@ -130,6 +169,8 @@ fn main() -> ExitCode {
             drafts,
             strict,
             format,
+            report,
+            external,
         } => {
             let start = Instant::now();
             match build::load_and_check(&root, None, drafts) {
@@ -137,8 +178,21 @@ fn main() -> ExitCode {
                     let done = std::sync::atomic::AtomicUsize::new(0);
                     let (_, render_diags) = build::render(&root, &site, &done);
                     diags.extend(render_diags);
+                    if external {
+                        diags.extend(formulary::checks::external_link::run(&site, &root));
+                    }
                     diagnostic::sort(&mut diags);
                     diagnostic::print(&diags, format);
+                    if report {
+                        let rows = formulary::readability::report(&site);
+                        print!(
+                            "{}",
+                            formulary::readability::render_report(
+                                &rows,
+                                site.config.readability.max_grade
+                            )
+                        );
+                    }
                     eprintln!(
                         "{}",
                         build::summary("Checked", site.pages.len(), &diags, start.elapsed())
@@ -150,6 +204,53 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(e) => report_error(e),
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            drafts,
+            poll,
+        } => {
+            let opts = formulary::serve::ServeOptions {
+                root,
+                interface,
+                port,
+                open,
+                drafts,
+                poll,
+            };
+            match formulary::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Watch {
+            root,
+            output,
+            base_url,
+            drafts,
+            poll,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let opts = Options {
+                root,
+                output,
+                base_url,
+                drafts,
+                strict: false,
+            };
+            match formulary::serve::watch_and_build(&opts, poll) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
             }
         }
         Command::New { kind, name, root } => {

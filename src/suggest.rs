@@ -17,6 +17,31 @@ where
     best.map(|(_, c)| c)
 }
 
+/// The path closest to `wrong`, judged by file name first: `serms.md` suggests
+/// `drug-classes/serms.md`, but `guides/nope.md` does not suggest `guides/_index.md`.
+pub fn closest_path<'a, I>(wrong: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let name = |p: &str| -> String {
+        let last = p.trim_end_matches('/').rsplit('/').next().unwrap_or(p);
+        last.trim_end_matches(".md").to_lowercase()
+    };
+    let wrong_name = name(wrong);
+    let mut best: Option<(f64, &'a str)> = None;
+    for c in candidates {
+        let name_score = strsim::normalized_damerau_levenshtein(&wrong_name, &name(c));
+        if name_score < 0.7 {
+            continue;
+        }
+        let score = name_score + strsim::normalized_damerau_levenshtein(wrong, c) / 10.0;
+        if best.is_none_or(|(s, b)| score > s || (score == s && c < b)) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
 /// Rewrites serde's "unknown field `x`, expected one of `a`, `b`" and "missing field `x`"
 /// into messages that speak of keys and suggest the closest known one.
 pub fn explain_serde_message(message: &str) -> String {

@@ -114,13 +114,50 @@ pub enum Entry<'a> {
     Static(&'a str, &'a [u8]),
 }
 
-impl Entry<'_> {
-    fn rel(&self) -> &str {
-        match self {
+impl<'a> Entry<'a> {
+    pub fn rel(&self) -> &str {
+        self.rel_static()
+    }
+
+    fn rel_static(&self) -> &'a str {
+        match *self {
             Entry::Bytes(f) => &f.path,
             Entry::Copy(rel, _) | Entry::Static(rel, _) => rel,
         }
     }
+}
+
+/// Every file of the output, one entry per path. Later layers win: the built-in theme's
+/// static files, then the site's static files, then content assets, then generated pages.
+pub fn layered<'a>(
+    files: &'a [OutputFile],
+    builtin_static: &'a [(String, &'static [u8])],
+    static_files: &'a [Asset],
+    content_assets: &'a [Asset],
+) -> Vec<Entry<'a>> {
+    let mut entries: Vec<Entry> = Vec::new();
+    entries.extend(builtin_static.iter().map(|(r, b)| Entry::Static(r, b)));
+    entries.extend(
+        static_files
+            .iter()
+            .map(|a| Entry::Copy(&a.output_path, &a.file)),
+    );
+    entries.extend(
+        content_assets
+            .iter()
+            .map(|a| Entry::Copy(&a.output_path, &a.file)),
+    );
+    entries.extend(files.iter().map(Entry::Bytes));
+    let mut last: std::collections::HashMap<&'a str, usize> = std::collections::HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        last.insert(e.rel_static(), i);
+    }
+    entries
+        .into_iter()
+        .enumerate()
+        .filter(|(i, e)| last.get(e.rel_static()) == Some(i))
+        .map(|(_, e)| e)
+        .collect()
 }
 
 /// Writes the whole site and swaps it in. Returns the number of files written.
@@ -144,30 +181,10 @@ pub fn write_site(
     fs::create_dir_all(&staging).map_err(io_err(&staging))?;
     fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io_err(&staging))?;
 
-    // Later entries win: the built-in theme's static files, then the site's static files,
-    // then content assets, then generated pages.
-    let mut entries: Vec<Entry> = Vec::new();
-    entries.extend(builtin_static.iter().map(|(r, b)| Entry::Static(r, b)));
-    entries.extend(
-        static_files
-            .iter()
-            .map(|a| Entry::Copy(&a.output_path, &a.file)),
-    );
-    entries.extend(
-        content_assets
-            .iter()
-            .map(|a| Entry::Copy(&a.output_path, &a.file)),
-    );
-    entries.extend(files.iter().map(Entry::Bytes));
-    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        last.insert(e.rel(), i);
-    }
+    let entries = layered(files, builtin_static, static_files, content_assets);
     let result: Result<Vec<()>, WriteError> = entries
         .par_iter()
-        .enumerate()
-        .filter(|(i, e)| last.get(e.rel()) == Some(i))
-        .map(|(_, e)| {
+        .map(|e| {
             let dest = safe_join(&staging, e.rel())?;
             if let Some(parent) = dest.parent() {
                 fs::create_dir_all(parent).map_err(io_err(parent))?;
@@ -183,7 +200,7 @@ pub fn write_site(
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    let count = last.len();
+    let count = entries.len();
 
     // Swap: the old output aside, the new one in, then the old one removed.
     remove_if_ours(&old)?;

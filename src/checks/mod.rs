@@ -3,6 +3,14 @@
 
 mod broken_link;
 mod duplicate_drug;
+pub mod external_link;
+mod garbled_number;
+mod heading_order;
+mod image_alt;
+mod missing_section;
+mod p_value;
+mod reading_level;
+mod review_overdue;
 mod unknown_page;
 mod url_collision;
 
@@ -37,6 +45,13 @@ const CHECKS: &[Check] = &[
     unknown_page::check,
     url_collision::check,
     duplicate_drug::check,
+    missing_section::check,
+    image_alt::check,
+    heading_order::check,
+    reading_level::check,
+    review_overdue::check,
+    garbled_number::check,
+    p_value::check,
 ];
 
 /// Runs every check, then applies each page's `allow` and the configured levels.

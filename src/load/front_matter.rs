@@ -270,6 +270,15 @@ fn validate(front: &FrontMatter, fm: &str, fm_start: usize) -> Result<(), FrontM
             "a drug in `drugs` has an empty `name`",
         ));
     }
+    for alias in &front.aliases {
+        let climbs = alias.split(['/', '\\']).any(|seg| seg == "..");
+        if climbs || crate::site::links::is_external(alias) || alias.trim().is_empty() {
+            return Err(fail(
+                at_key("aliases"),
+                format!("alias `{alias}` must be a path on this site, such as \"/old/page/\", without `..`"),
+            ));
+        }
+    }
     for id in &front.allow {
         if !crate::checks::ALL_IDS.contains(&id.as_str()) {
             let hint = crate::suggest::closest(id, crate::checks::ALL_IDS.iter().copied())

@@ -116,7 +116,7 @@ pub fn load_source(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
             return Err(Diagnostic::error(
-                "encoding",
+                "front-matter",
                 &file,
                 "the file is not valid UTF-8; save it as UTF-8",
             )

@@ -324,7 +324,7 @@ impl Site {
                             let found = by_content_path.get(clean).copied();
                             if found.is_none() {
                                 let suggestion =
-                                    crate::suggest::closest(clean, all_paths.iter().copied())
+                                    crate::suggest::closest_path(clean, all_paths.iter().copied())
                                         .map(str::to_string);
                                 unknown.push(UnknownRef {
                                     key,
@@ -489,7 +489,7 @@ impl Site {
                     let why = if self.drafts.contains(&joined) {
                         format!("`{path}` is a draft, left out of this build (build with --drafts to include it)")
                     } else {
-                        let hint = crate::suggest::closest(
+                        let hint = crate::suggest::closest_path(
                             &joined,
                             self.by_content_path.keys().map(String::as_str),
                         )
@@ -534,10 +534,12 @@ impl Site {
                         .map(|p| p.url_path.clone())
                         .chain(site_paths.iter().cloned())
                         .collect();
-                    let hint =
-                        crate::suggest::closest(&joined, candidates.iter().map(String::as_str))
-                            .map(|s| format!("; did you mean `/{s}`?"))
-                            .unwrap_or_default();
+                    let hint = crate::suggest::closest_path(
+                        &joined,
+                        candidates.iter().map(String::as_str),
+                    )
+                    .map(|s| format!("; did you mean `/{s}`?"))
+                    .unwrap_or_default();
                     return Resolution::Broken(format!("nothing is published at `{path}`{hint}"));
                 }
             }

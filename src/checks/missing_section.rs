@@ -1,0 +1,108 @@
+//! missing-section: a drug-class page lacks one of `monograph.required_sections`.
+//!
+//! A required section matches a heading of any level from 2 down when the two are equal
+//! after trimming whitespace and trailing punctuation and ignoring case, so
+//! `## Side effects:` and `### side effects` both satisfy "Side effects".
+
+use crate::diagnostic::Diagnostic;
+use crate::site::{PageKind, Site};
+
+/// The form in which a heading and a required section are compared.
+pub fn normalize(title: &str) -> String {
+    let t = title
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The required sections (as configured) that no heading of level 2 or deeper matches.
+pub fn missing<'a>(required: &'a [String], headings: &[crate::markdown::Heading]) -> Vec<&'a str> {
+    let have: Vec<String> = headings
+        .iter()
+        .filter(|h| h.level >= 2)
+        .map(|h| normalize(&h.title))
+        .collect();
+    required
+        .iter()
+        .filter(|r| !have.contains(&normalize(r)))
+        .map(String::as_str)
+        .collect()
+}
+
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let required = &site.config.monograph.required_sections;
+    let mut out = Vec::new();
+    for page in site.pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
+        let gone = missing(required, page.headings());
+        if gone.is_empty() {
+            continue;
+        }
+        let list = gone
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (noun, verb) = if gone.len() == 1 {
+            ("section", "it")
+        } else {
+            ("sections", "them")
+        };
+        let msg =
+            format!("a drug-class page needs the {noun} {list}; add {verb} as `## ` headings");
+        let d = Diagnostic::error("missing-section", &page.source.file, msg);
+        out.push(page.source.diag_at_key(d, "kind"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::analyze;
+
+    fn req() -> Vec<String> {
+        [
+            "What these medicines are",
+            "Side effects",
+            "How to take them",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    #[test]
+    fn matches_without_case_or_trailing_punctuation() {
+        let a = analyze(
+            "## what these medicines ARE?\n\n### Side effects:  \n\n## How to take them.\n",
+        );
+        assert!(missing(&req(), &a.headings).is_empty());
+    }
+
+    #[test]
+    fn lists_every_missing_section() {
+        let a = analyze("## Side effects\n\n## How to take it\n");
+        assert_eq!(
+            missing(&req(), &a.headings),
+            ["What these medicines are", "How to take them"]
+        );
+    }
+
+    #[test]
+    fn a_level_one_heading_does_not_count() {
+        let a = analyze("# Side effects\n");
+        assert!(missing(&req(), &a.headings).contains(&"Side effects"));
+    }
+
+    #[test]
+    fn normalize_trims_and_folds() {
+        assert_eq!(normalize("  Side   Effects!? "), "side effects");
+        assert_eq!(
+            normalize("Who can and cannot take them"),
+            "who can and cannot take them"
+        );
+    }
+}

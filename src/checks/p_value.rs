@@ -1,0 +1,105 @@
+//! p-value: a p-value whose comparator was lost in translation: `(P 0.02)`, `P0.02`,
+//! `p 0.001` (was it `<`, `=` or `>`?). A `P` or `p` standing alone (not inside a word) and
+//! followed, with nothing but spaces between, by a number below 1 (`0.02`, `.05`) fires;
+//! `P < 0.05`, `p = 0.3`, `P<0.001`, `P ≤ .05` do not.
+
+use super::garbled_number::{char_before, number_ends_at, scan, Finding};
+use crate::diagnostic::Diagnostic;
+use crate::site::Site;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static BARE_P: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[Pp] *(0?\.\d+)").unwrap());
+
+/// Every p-value without a comparator in a text.
+pub fn find(text: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for caps in BARE_P.captures_iter(text) {
+        let (Some(m), Some(num)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        let standalone = char_before(text, m.start())
+            .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | ';' | ',' | ':'));
+        // `p 0.5 mg` or `P 0.02%` is not a p-value.
+        let rest = text[m.end()..].trim_start();
+        let unit_follows = rest.starts_with('%')
+            || rest
+                .split(|c: char| !c.is_alphabetic())
+                .next()
+                .is_some_and(|w| ["mg", "g", "ml", "mcg", "units", "kg"].contains(&w));
+        if !standalone || !number_ends_at(text, m.end()) || unit_follows {
+            continue;
+        }
+        let p = &text[m.start()..m.start() + 1];
+        out.push(Finding {
+            start: m.start(),
+            end: m.end(),
+            message: format!(
+                "`{}`: this p-value has lost its comparator; write `{p} < {}` (or `=`, `>`) \
+                 as the original study reports it",
+                m.as_str(),
+                num.as_str()
+            ),
+        });
+    }
+    out
+}
+
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    scan(site, "p-value", find)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fired(text: &str) -> Vec<&str> {
+        find(text)
+            .into_iter()
+            .map(|f| &text[f.start..f.end])
+            .collect()
+    }
+
+    #[test]
+    fn must_fire() {
+        let cases: &[(&str, &str)] = &[
+            ("(P 0.02)", "P 0.02"),
+            ("(P0.02)", "P0.02"),
+            ("P0.02", "P0.02"),
+            ("p 0.001", "p 0.001"),
+            ("fewer fractures (p .05).", "p .05"),
+            ("significant, P 0.001, in both groups", "P 0.001"),
+            ("[P 0.04]", "P 0.04"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(fired(text), [*want], "{text}");
+        }
+        assert!(find("(P 0.02)")[0].message.contains("`P < 0.02`"));
+    }
+
+    #[test]
+    fn must_not_fire() {
+        for text in super::super::garbled_number::tests::ORDINARY {
+            assert!(fired(text).is_empty(), "{text}: {:?}", fired(text));
+        }
+        for text in [
+            "P < 0.02",
+            "(P<0.02)",
+            "P = 0.02",
+            "p=0.3",
+            "P > 0.05",
+            "P ≥ 0.05",
+            "P-value 0.03",
+            "Group P 0.5 mg",
+            "HbA1c p 12",
+            "step 0.5",
+            "top 0.1%",
+            "P 0.05%",
+            "pp 0.5",
+            "P 1.5",
+            "P 0.02.5",
+        ] {
+            assert!(fired(text).is_empty(), "{text}: {:?}", fired(text));
+        }
+    }
+}
