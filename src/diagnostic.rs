@@ -160,6 +160,25 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Line starts of a text, for many offset-to-line look-ups in one file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
 fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
@@ -231,6 +250,17 @@ mod tests {
         assert_eq!(line_col(s, 3), (2, 1));
         // 'd' is after a two-byte character: column counts characters.
         assert_eq!(line_col(s, 7), (2, 4));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let s = "ab\ncé d\n\nx";
+        let idx = LineIndex::new(s);
+        for o in 0..=s.len() {
+            if s.is_char_boundary(o) {
+                assert_eq!(idx.line(o), line_col(s, o).0, "offset {o}");
+            }
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@
 //!   low, like most vowel-group counters.
 //! - Pages with fewer than [`MIN_WORDS`] words of prose are not graded.
 
-use crate::diagnostic::line_col;
+use crate::diagnostic::LineIndex;
 use crate::load::Source;
 use crate::markdown::BlockKind;
 
@@ -58,27 +58,35 @@ pub fn reading_ease(words: usize, sentences: usize, syllables: usize) -> f64 {
 
 /// Syllables of one word, by the rule in the module documentation.
 pub fn syllables(word: &str) -> usize {
-    let letters: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if letters.is_empty() {
-        return 1;
-    }
     let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut groups = 0;
     let mut prev_vowel = false;
-    for &c in &letters {
+    let mut n = 0;
+    // The last three letters, enough for the silent-e rule; no allocation per word.
+    let mut last = ['\0'; 3];
+    let mut take = |c: char| {
         let v = is_vowel(c);
         if v && !prev_vowel {
             groups += 1;
         }
         prev_vowel = v;
+        last = [last[1], last[2], c];
+        n += 1;
+    };
+    if word.is_ascii() {
+        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+            take(char::from(b.to_ascii_lowercase()));
+        }
+    } else {
+        for c in word.chars().filter(|c| c.is_alphabetic()) {
+            c.to_lowercase().for_each(&mut take);
+        }
     }
-    let n = letters.len();
-    if groups > 1 && letters[n - 1] == 'e' && !is_vowel(letters[n - 2]) {
-        let consonant_le = n >= 3 && letters[n - 2] == 'l' && !is_vowel(letters[n - 3]);
+    if n == 0 {
+        return 1;
+    }
+    if groups > 1 && last[2] == 'e' && !is_vowel(last[1]) {
+        let consonant_le = n >= 3 && last[1] == 'l' && !is_vowel(last[0]);
         if !consonant_le {
             groups -= 1;
         }
@@ -114,13 +122,11 @@ pub struct Word {
 /// The words of a text, in order.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut pos = 0;
-    for token in text.split_whitespace() {
-        let start = pos + text[pos..].find(token).unwrap_or(0);
-        let end = start + token.len();
-        pos = end;
+    let mut token_start: Option<usize> = None;
+    let mut push = |start: usize, end: usize| {
+        let token = &text[start..end];
         let Some(first) = token.find(|c: char| c.is_alphanumeric()) else {
-            continue;
+            return;
         };
         let last = token
             .char_indices()
@@ -133,6 +139,19 @@ pub fn words(text: &str) -> Vec<Word> {
             end: start + last,
             token_end: end,
         });
+    };
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), token_start) {
+            (true, Some(start)) => {
+                push(start, i);
+                token_start = None;
+            }
+            (false, None) => token_start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(start) = token_start {
+        push(start, text.len());
     }
     out
 }
@@ -267,6 +286,7 @@ fn in_footnote_definition(body: &str, offset: usize) -> bool {
 /// Reads one page's prose: words, syllables and each sentence with its line.
 pub fn read(source: &Source) -> Reading {
     let body = source.body();
+    let lines = LineIndex::new(&source.text);
     let mut r = Reading::default();
     for block in &source.analysis.blocks {
         if !matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
@@ -275,33 +295,18 @@ pub fn read(source: &Source) -> Reading {
             continue;
         }
         let text = &block.text;
-        let ws = words(text);
-        // Place each word in the raw body, in order, to find each sentence's line.
-        let mut cursor = block.offset.min(body.len());
-        let mut placed: Vec<usize> = Vec::with_capacity(ws.len());
-        for w in &ws {
-            let core = &text[w.start..w.end];
-            let window_end = (cursor + 4000).min(body.len());
-            let mut window_end = window_end;
-            while !body.is_char_boundary(window_end) {
-                window_end -= 1;
-            }
-            match body[cursor..window_end].find(core) {
-                Some(i) => {
-                    placed.push(cursor + i);
-                    cursor += i + core.len();
-                }
-                None => placed.push(cursor),
-            }
-        }
+        // A block keeps its source line breaks, so a sentence's line is the block's line
+        // plus the breaks before it.
+        let block_line = lines.line(source.body_start + block.offset);
+        let mut line = block_line;
+        let mut counted = 0;
         for s in sentences(text) {
-            let first = ws.iter().position(|w| w.start >= s.start).unwrap_or(0);
-            let at = placed.get(first).copied().unwrap_or(block.offset);
-            let (line, _) = line_col(&source.text, source.body_start + at);
+            line += text[counted..s.start].matches('\n').count();
+            counted = s.start;
             r.words += s.words;
             r.syllables += s.syllables;
             r.sentences.push(PageSentence {
-                text: text[s.start..s.end].to_string(),
+                text: text[s.start..s.end].replace('\n', " "),
                 line,
                 words: s.words,
                 syllables: s.syllables,

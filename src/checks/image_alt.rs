@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
-use pulldown_cmark::{Event, Parser};
+use std::ops::Range;
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -24,7 +24,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 )
             })
             .collect();
-        found.extend(html_images_without_alt(src.body()).into_iter().map(|(o, tag_src)| {
+        found.extend(html_images_without_alt(src.body(), &src.analysis.html).into_iter().map(|(o, tag_src)| {
             (
                 o,
                 format!(
@@ -43,12 +43,9 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 
 /// Byte offsets (in `body`) and `src` values of raw-HTML `<img>` tags without a non-empty
 /// `alt`. Only raw HTML counts: an `<img` in code or in text is left alone.
-pub fn html_images_without_alt(body: &str) -> Vec<(usize, String)> {
+pub fn html_images_without_alt(body: &str, html: &[Range<usize>]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
-        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
-            continue;
-        }
+    for range in html {
         // Search the raw source: the event's text may be one line of a longer tag.
         let region = &body[range.clone()];
         let mut from = 0;
@@ -140,7 +137,7 @@ mod tests {
     #[test]
     fn html_images() {
         let body = "Text <img src=\"a.png\"> here.\n\n<img src=\"b.png\" alt=\"fine\">\n\n<p>\n<img\n  src=\"c.png\"\n  alt=\"\">\n</p>\n\n`<img src=\"code.png\">`\n\n```\n<img src=\"block.png\">\n```\n\n<imgur>no</imgur>\n";
-        let got = html_images_without_alt(body);
+        let got = html_images_without_alt(body, &crate::markdown::analyze(body).html);
         let srcs: Vec<&str> = got.iter().map(|(_, s)| s.as_str()).collect();
         assert_eq!(srcs, ["a.png", "c.png"]);
         assert_eq!(&body[got[0].0..got[0].0 + 4], "<img");

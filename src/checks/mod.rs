@@ -56,7 +56,18 @@ const CHECKS: &[Check] = &[
 
 /// Runs every check, then applies each page's `allow` and the configured levels.
 pub fn run(site: &Site) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = CHECKS.iter().flat_map(|c| c(site)).collect();
+    use rayon::prelude::*;
+    // Checks are independent readers of the model: run them side by side.
+    let mut out: Vec<Diagnostic> = CHECKS
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, c)| {
+            let t = std::time::Instant::now();
+            let found = c(site);
+            crate::build::timing(&format!("check {i}"), t);
+            found
+        })
+        .collect();
     out.retain_mut(|d| apply_policy(site, d));
     out
 }

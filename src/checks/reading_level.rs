@@ -24,16 +24,18 @@ pub fn quote(sentence: &str) -> String {
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let max = site.config.readability.max_grade;
+    use rayon::prelude::*;
+    let graded: Vec<(&crate::site::Page, readability::Reading, f64)> = site
+        .pages
+        .par_iter()
+        .filter_map(|page| {
+            let reading = readability::read(&page.source);
+            let grade = round1(reading.grade()?);
+            (grade > max).then_some((page, reading, grade))
+        })
+        .collect();
     let mut out = Vec::new();
-    for page in &site.pages {
-        let reading = readability::read(&page.source);
-        let Some(grade) = reading.grade() else {
-            continue;
-        };
-        let grade = round1(grade);
-        if grade <= max {
-            continue;
-        }
+    for (page, reading, grade) in graded {
         let hardest = reading
             .hardest(3)
             .iter()

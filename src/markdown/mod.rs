@@ -62,6 +62,8 @@ pub struct Analysis {
     pub links: Vec<Link>,
     /// `id` and `name` attributes found in raw HTML.
     pub html_ids: Vec<String>,
+    /// Where raw HTML stands in the body (byte ranges), for checks that read it.
+    pub html: Vec<std::ops::Range<usize>>,
     pub blocks: Vec<TextBlock>,
 }
 
@@ -158,12 +160,21 @@ pub fn analyze(body: &str) -> Analysis {
                     b.2.push_str(&t);
                 }
             }
+            // Line breaks stay line breaks, so a position in the text maps to a source line.
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(b) = block.as_mut() {
-                    b.2.push(' ');
+                    b.2.push('\n');
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => collect_html_ids(&html, &mut a.html_ids),
+            Event::Start(Tag::Paragraph) => {
+                if let Some(b) = block.as_mut().filter(|b| !b.2.is_empty()) {
+                    b.2.push('\n');
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                collect_html_ids(&html, &mut a.html_ids);
+                a.html.push(range);
+            }
             _ => {}
         }
     }
@@ -276,7 +287,7 @@ mod tests {
         assert_eq!(
             texts,
             [
-                (BlockKind::Paragraph, "One two. Three."),
+                (BlockKind::Paragraph, "One two.\nThree."),
                 (BlockKind::ListItem, "item one"),
                 (BlockKind::ListItem, "item two")
             ]
