@@ -115,6 +115,7 @@ impl Renderer {
                 base_path: site.base_path.clone(),
             },
         );
+        tera.register_filter("long_date", long_date);
         Ok(Renderer { tera, sources })
     }
 
@@ -174,27 +175,30 @@ impl Renderer {
             c.insert("site", &site_value);
             c
         };
-        let results: Vec<Result<OutputFile, Diagnostic>> = site
-            .pages
-            .par_iter()
-            .map_init(
-                || base_ctx.clone(),
-                |ctx, page| {
-                    let name = self.template_for(site, page.id)?;
-                    let pc = context::page_context(site, page);
-                    ctx.insert("page", &pc);
-                    if page.kind.is_section() {
-                        ctx.insert("section", &pc);
-                    }
-                    let html = self.render(&name, ctx)?;
-                    done.fetch_add(1, Ordering::Relaxed);
-                    Ok(OutputFile {
-                        path: format!("{}index.html", page.url_path),
-                        bytes: html.into_bytes(),
-                    })
-                },
-            )
-            .collect();
+        let render_pages = || -> Vec<Result<OutputFile, Diagnostic>> {
+            site.pages
+                .par_iter()
+                .map_init(
+                    || base_ctx.clone(),
+                    |ctx, page| {
+                        let name = self.template_for(site, page.id)?;
+                        let pc = context::page_context(site, page);
+                        ctx.insert("page", &pc);
+                        if page.kind.is_section() {
+                            ctx.insert("section", &pc);
+                        }
+                        let html = self.render(&name, ctx)?;
+                        done.fetch_add(1, Ordering::Relaxed);
+                        Ok(OutputFile {
+                            path: format!("{}index.html", page.url_path),
+                            bytes: html.into_bytes(),
+                        })
+                    },
+                )
+                .collect()
+        };
+        // The generated pages (the A to Z above all) render beside the content pages.
+        let (results, generated) = rayon::join(render_pages, || self.generated(site, &base_ctx));
         let mut files = Vec::with_capacity(results.len() + 8);
         let mut diags = Vec::new();
         for r in results {
@@ -203,7 +207,7 @@ impl Renderer {
                 Err(d) => diags.push(d),
             }
         }
-        match self.generated(site, &base_ctx) {
+        match generated {
             Ok(mut g) => files.append(&mut g),
             Err(d) => diags.push(d),
         }
@@ -279,9 +283,21 @@ impl Renderer {
     }
 }
 
+/// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; anything else is shown as it is.
+fn long_date(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value.as_str().unwrap_or_default();
+    let shown = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| text.to_string());
+    Ok(Value::String(shown))
+}
+
 /// Escapes what HTML needs escaped (Tera's default also escapes `/`, which makes every URL
 /// unreadable in the page source).
 fn escape_html(s: &str) -> String {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
