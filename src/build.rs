@@ -77,6 +77,18 @@ pub fn load_and_check(
     base_url: Option<&str>,
     drafts: bool,
 ) -> Result<(Site, Vec<Diagnostic>), BuildError> {
+    load_and_check_with(root, base_url, drafts, |_| ()).map(|(site, diags, ())| (site, diags))
+}
+
+/// [`load_and_check`] that also runs `beside` on the model while the checks run (a build
+/// makes the search index there: it reads only the model, and fills the cores the
+/// longest check leaves idle).
+pub fn load_and_check_with<T: Send>(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    beside: impl FnOnce(&Site) -> T + Send,
+) -> Result<(Site, Vec<Diagnostic>, T), BuildError> {
     let config = load_config(root, base_url)?;
     let t = Instant::now();
     let mut loaded = crate::load::load(root, drafts);
@@ -86,9 +98,10 @@ pub fn load_and_check(
     let site = Site::build(config, loaded);
     timing("model", t);
     let t = Instant::now();
-    diags.extend(crate::checks::run(&site));
+    let (checked, extra) = rayon::join(|| crate::checks::run(&site), || beside(&site));
+    diags.extend(checked);
     timing("checks", t);
-    Ok((site, diags))
+    Ok((site, diags, extra))
 }
 
 /// Renders every page of a loaded site.
@@ -103,13 +116,20 @@ pub fn render(root: &Path, site: &Site, done: &AtomicUsize) -> (Vec<OutputFile>,
 pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     let start = Instant::now();
     write::check_output_dir(&opts.root, &opts.output)?;
-    let (site, mut diags) = load_and_check(&opts.root, opts.base_url.as_deref(), opts.drafts)?;
+    // The search index (`search/*.json`) is made from the model, beside the checks.
+    let (site, mut diags, index) = load_and_check_with(
+        &opts.root,
+        opts.base_url.as_deref(),
+        opts.drafts,
+        crate::search::index_files,
+    )?;
     let done = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicBool::new(false));
     let progress = spawn_progress(site.pages.len(), done.clone(), finished.clone());
     let t = Instant::now();
-    let (files, render_diags) = render(&opts.root, &site, &done);
+    let (mut files, render_diags) = render(&opts.root, &site, &done);
     timing("render", t);
+    files.extend(index);
     diags.extend(render_diags);
     diagnostic::sort(&mut diags);
     let mut outcome = Outcome {

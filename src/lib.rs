@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod new_page;
 pub mod readability;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;

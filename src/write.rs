@@ -220,6 +220,57 @@ pub fn write_site(
     Ok(count)
 }
 
+/// Updates an existing output folder in place: each changed file written beside its
+/// final name and renamed over it, removed files deleted. For watch, after a first
+/// whole build; everything stays inside `output`.
+pub fn update_in_place(
+    output: &Path,
+    changed: &[(&str, &[u8])],
+    removed: &[&str],
+) -> Result<(), WriteError> {
+    let output = absolute(output);
+    if !output.join(MARKER).is_file() {
+        return Err(WriteError::Refused(
+            output,
+            format!("it has no {MARKER} file"),
+        ));
+    }
+    let io_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| WriteError::Io(p, e)
+    };
+    changed.par_iter().try_for_each(|(rel, bytes)| {
+        let dest = safe_join(&output, rel)?;
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.formulary-tmp"));
+        fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
+        fs::rename(&tmp, &dest).map_err(io_err(&dest))
+    })?;
+    for rel in removed {
+        let dest = safe_join(&output, rel)?;
+        match fs::remove_file(&dest) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(WriteError::Io(dest, e)),
+        }
+        // Remove folders the removal left empty, up to the output folder.
+        let mut dir = dest.parent();
+        while let Some(d) = dir.filter(|d| *d != output.as_path()) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
+}
+
 /// Removes a staging or old folder left by an earlier, interrupted build, but only if it is
 /// one formulary wrote.
 fn remove_if_ours(dir: &Path) -> Result<(), WriteError> {

@@ -1,120 +1,11 @@
 //! `formulary serve` as an editor uses it: a real server on a free port, real file edits
 //! (plain writes, atomic renames, deletes, new files), pages read back over HTTP.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+mod common;
+
+use common::serve::{free_port, get, page, start, wait_for, write};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    port: u16,
-    log: Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(root: &Path, port: u16) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_formulary"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    // From here the server is killed and waited for on drop, even if a wait below fails.
-    let mut server = Server {
-        child,
-        port: 0,
-        log: rx,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while server.port == 0 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = server
-            .log
-            .recv_timeout(left)
-            .expect("serve prints its address");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            server.port = digits.parse().expect("a port number");
-        }
-    }
-    server
-}
-
-/// A raw HTTP/1.1 GET: (status, body).
-fn get(port: u16, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-/// Polls a page until `pred` holds (or fails after a few seconds).
-fn wait_for(port: u16, path: &str, pred: impl Fn(u16, &str) -> bool) -> (u16, String) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (status, body) = get(port, path);
-        if pred(status, &body) {
-            return (status, body);
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{path} never matched; last: {status} {body:.300}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\n+++\n{body}\n")
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 #[test]
 fn edits_show_errors_overlay_and_clear() {
@@ -234,4 +125,68 @@ fn first_build_failing_still_serves_errors_and_ctrl_c_exits_cleanly() {
     // The port is free again.
     std::net::TcpListener::bind(("127.0.0.1", server.port)).expect("port freed");
     let _ = server.log.try_recv();
+}
+
+#[test]
+fn two_hundred_parallel_requests_during_rebuilds_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    write(&root, "content/_index.md", &page("Home", "Welcome."));
+    for i in 0..20 {
+        write(
+            &root,
+            &format!("content/p{i}.md"),
+            &page(&format!("Page {i}"), "Text."),
+        );
+    }
+    let server = start(&root, free_port());
+    let port = server.port;
+    // An editor saving over and over while the requests run.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let stop = stop.clone();
+        let root = root.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && n < 200 {
+                write(
+                    &root,
+                    "content/p0.md",
+                    &page("Page 0", &format!("Version {n}.")),
+                );
+                n += 1;
+                std::thread::sleep(Duration::from_millis(15));
+            }
+            n
+        })
+    };
+    let workers: Vec<_> = (0..20)
+        .map(|w| {
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|k| {
+                        // Spread over about half a second, so they meet many rebuilds.
+                        std::thread::sleep(Duration::from_millis(50));
+                        get(port, &format!("/p{}/", (w + k) % 20)).0
+                    })
+                    .collect::<Vec<u16>>()
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let edits = editor.join().unwrap();
+    assert_eq!(statuses.len(), 200);
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+    assert!(
+        edits >= 10,
+        "only {edits} saves happened during the requests"
+    );
+    // The last edit is served once the rebuilds settle.
+    wait_for(port, "/p0/", |s, b| {
+        s == 200 && b.contains(&format!("Version {}.", edits - 1))
+    });
 }

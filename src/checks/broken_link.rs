@@ -1,12 +1,12 @@
 //! broken-link: a link to a page, file or heading that does not exist.
 
 use crate::diagnostic::Diagnostic;
-use crate::site::links::Resolution;
 use crate::site::Site;
+use crate::site::{links::Resolution, Page};
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(_site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in &site.pages {
+    for page in pages {
         for l in &page.links {
             if let Resolution::Broken(why) = &l.resolution {
                 let link = &page.source.analysis.links[l.index];

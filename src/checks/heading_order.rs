@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Heading;
-use crate::site::Site;
+use crate::site::{Page, Site};
 
 /// Problems with a body's headings: (heading index, message).
 pub fn problems(headings: &[Heading]) -> Vec<(usize, String)> {
@@ -43,9 +43,9 @@ pub fn problems(headings: &[Heading]) -> Vec<(usize, String)> {
     out
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(_site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in &site.pages {
+    for page in pages {
         let headings = page.headings();
         for (i, msg) in problems(headings) {
             let d = Diagnostic::warning("heading-order", &page.source.file, msg);

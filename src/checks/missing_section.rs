@@ -5,7 +5,7 @@
 //! `## Side effects:` and `### side effects` both satisfy "Side effects".
 
 use crate::diagnostic::Diagnostic;
-use crate::site::{PageKind, Site};
+use crate::site::{Page, PageKind, Site};
 
 /// The form in which a heading and a required section are compared.
 pub fn normalize(title: &str) -> String {
@@ -32,10 +32,10 @@ pub fn missing<'a>(required: &'a [String], headings: &[crate::markdown::Heading]
         .collect()
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let required = &site.config.monograph.required_sections;
     let mut out = Vec::new();
-    for page in site.pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
+    for page in pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
         let gone = missing(required, page.headings());
         if gone.is_empty() {
             continue;

@@ -16,7 +16,7 @@ mod url_collision;
 
 use crate::config::CheckLevel;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::site::Site;
+use crate::site::{Page, Site};
 use std::path::Path;
 
 /// Every check id, for `allow`, `[checks]` and suggestions.
@@ -37,14 +37,17 @@ pub const ALL_IDS: &[&str] = &[
     "external-link",
 ];
 
-type Check = fn(&Site) -> Vec<Diagnostic>;
+/// A check of the whole site (it compares pages with each other).
+type SiteCheck = fn(&Site) -> Vec<Diagnostic>;
+/// A check of some pages, each on its own (with the site for context): it can run on just
+/// the pages an edit touched.
+type PageCheck = fn(&Site, &[&Page]) -> Vec<Diagnostic>;
 
-/// The registered checks, in the order they run.
-const CHECKS: &[Check] = &[
+const SITE_CHECKS: &[SiteCheck] = &[url_collision::check, duplicate_drug::check];
+
+const PAGE_CHECKS: &[PageCheck] = &[
     broken_link::check,
     unknown_page::check,
-    url_collision::check,
-    duplicate_drug::check,
     missing_section::check,
     image_alt::check,
     heading_order::check,
@@ -56,17 +59,26 @@ const CHECKS: &[Check] = &[
 
 /// Runs every check, then applies each page's `allow` and the configured levels.
 pub fn run(site: &Site) -> Vec<Diagnostic> {
+    let mut out = run_site(site);
+    let pages: Vec<&Page> = site.pages.iter().collect();
+    out.extend(run_pages(site, &pages));
+    out
+}
+
+/// The whole-site checks, with the policy applied.
+pub fn run_site(site: &Site) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = SITE_CHECKS.iter().flat_map(|c| c(site)).collect();
+    out.retain_mut(|d| apply_policy(site, d));
+    out
+}
+
+/// The page checks on `pages` only, with the policy applied.
+pub fn run_pages(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     // Checks are independent readers of the model: run them side by side.
-    let mut out: Vec<Diagnostic> = CHECKS
+    let mut out: Vec<Diagnostic> = PAGE_CHECKS
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, c)| {
-            let t = std::time::Instant::now();
-            let found = c(site);
-            crate::build::timing(&format!("check {i}"), t);
-            found
-        })
+        .flat_map_iter(|c| c(site, pages))
         .collect();
     out.retain_mut(|d| apply_policy(site, d));
     out

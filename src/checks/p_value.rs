@@ -5,7 +5,7 @@
 
 use super::garbled_number::{char_before, number_ends_at, scan, Finding};
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::site::{Page, Site};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -45,8 +45,8 @@ pub fn find(text: &str) -> Vec<Finding> {
     out
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
-    scan(site, "p-value", find)
+pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
+    scan(site, pages, "p-value", find)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::readability::{self, round1};
-use crate::site::Site;
+use crate::site::{Page, Site};
 
 /// Longest sentence quoted in a message, in characters.
 const QUOTE_CHARS: usize = 60;
@@ -22,13 +22,12 @@ pub fn quote(sentence: &str) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let max = site.config.readability.max_grade;
     use rayon::prelude::*;
-    let graded: Vec<(&crate::site::Page, readability::Reading, f64)> = site
-        .pages
+    let graded: Vec<(&Page, readability::Reading, f64)> = pages
         .par_iter()
-        .filter_map(|page| {
+        .filter_map(|&page| {
             let reading = readability::read(&page.source);
             let grade = round1(reading.grade()?);
             (grade > max).then_some((page, reading, grade))

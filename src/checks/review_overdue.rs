@@ -2,7 +2,7 @@
 //! (`SOURCE_DATE_EPOCH` when set, so builds are reproducible).
 
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::site::{Page, Site};
 use chrono::{Datelike, NaiveDate};
 
 /// "3 months ago", "1 month ago", "12 days ago", "yesterday".
@@ -24,9 +24,9 @@ pub fn ago(due: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in &site.pages {
+    for page in pages {
         let (Some(reviewed), Some(due)) = (page.source.front.reviewed, page.review_due) else {
             continue;
         };

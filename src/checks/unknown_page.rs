@@ -1,11 +1,11 @@
 //! unknown-page: `treats` or `related` names a content path with no page.
 
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::site::{Page, Site};
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(_site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in &site.pages {
+    for page in pages {
         for u in &page.unknown_refs {
             let hint = u
                 .suggestion

@@ -10,6 +10,7 @@ use front_matter::FrontMatter;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 pub const CONTENT_DIR: &str = "content";
@@ -59,7 +60,7 @@ pub struct Asset {
 /// Everything read from disk for one build.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub sources: Vec<Source>,
+    pub sources: Vec<Arc<Source>>,
     /// Non-Markdown files under `content/`, published beside their pages.
     pub content_assets: Vec<Asset>,
     pub static_files: Vec<Asset>,
@@ -168,7 +169,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Loaded {
             Ok(s) if s.front.draft && !include_drafts => {
                 loaded.drafts.insert(s.content_path);
             }
-            Ok(s) => loaded.sources.push(s),
+            Ok(s) => loaded.sources.push(Arc::new(s)),
             Err(d) => loaded.diagnostics.push(d),
         }
     }

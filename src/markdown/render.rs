@@ -114,6 +114,7 @@ fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'
     // Depth of places where no autolink may go: headings, links, images, code blocks, raw HTML.
     let mut no_link_depth = 0usize;
     let mut html_depth = 0usize;
+    let mut table_start: Option<(usize, String)> = None;
     for event in Parser::new_ext(input.body, options()) {
         match event {
             Event::Start(Tag::Heading {
@@ -183,6 +184,44 @@ fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'
                 no_link_depth = no_link_depth.saturating_sub(1);
                 out.push(Event::End(end));
             }
+            // A table that is wider than a phone scrolls in its own box; the box can take
+            // focus, so a keyboard can scroll it, and is named by the table's header.
+            Event::Start(Tag::Table(align)) => {
+                table_start = Some((out.len(), String::new()));
+                out.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some((at, label)) = table_start.take() {
+                    let label = label
+                        .split('\u{1f}')
+                        .map(|cell| cell.split_whitespace().collect::<Vec<_>>().join(" "))
+                        .filter(|cell| !cell.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let open = format!(
+                        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table: {}\">\n",
+                        escape_attr(&label)
+                    );
+                    out.insert(at, Event::Html(CowStr::from(open)));
+                }
+                out.push(Event::End(TagEnd::TableHead));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            Event::Text(text) if table_start.is_some() => {
+                if let Some((_, label)) = table_start.as_mut() {
+                    label.push_str(&text);
+                }
+                out.push(Event::Text(text));
+            }
+            Event::End(TagEnd::TableCell) if table_start.is_some() => {
+                if let Some((_, label)) = table_start.as_mut() {
+                    label.push('\u{1f}');
+                }
+                out.push(Event::End(TagEnd::TableCell));
+            }
             Event::InlineHtml(html) => {
                 html_depth = track_inline_html(&html, html_depth);
                 out.push(Event::InlineHtml(html));
@@ -236,6 +275,13 @@ fn link_text<'a>(
     if last < s.len() {
         out.push(Event::Text(CowStr::from(s[last..].to_string())));
     }
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Follows inline HTML tags so that text inside raw HTML is never autolinked.
@@ -355,6 +401,20 @@ mod tests {
         assert_eq!(out.matches("<a href").count(), 1, "{out}");
         let own = html("Osteoporosis here.\n", Some(&linker()), 2);
         assert!(!own.contains("<a"), "{own}");
+    }
+
+    #[test]
+    fn tables_scroll_in_a_focusable_named_box() {
+        let out = html(
+            "| Medicine | How often |\n|---|---|\n| alendronate | weekly |\n",
+            None,
+            0,
+        );
+        assert!(
+            out.starts_with("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table: Medicine, How often\">\n<table>"),
+            "{out}"
+        );
+        assert!(out.trim_end().ends_with("</table>\n</div>"), "{out}");
     }
 
     #[test]

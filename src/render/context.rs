@@ -2,11 +2,11 @@
 //! span the site live in `site` only, so a page's context stays the size of the page.
 
 use crate::markdown::Heading;
-use crate::site::{drugs, Page, PageId, PageKind, Site};
+use crate::site::{drugs, Page, PageId, Site};
 use serde::Serialize;
 
 /// `{title, url, summary, kind}`: how one page refers to another.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageRef {
     pub title: String,
     pub url: String,
@@ -28,7 +28,7 @@ fn refs(site: &Site, ids: &[PageId]) -> Vec<PageRef> {
     ids.iter().map(|&i| page_ref(site, i)).collect()
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct SiteContext {
     pub title: String,
     pub description: String,
@@ -120,22 +120,15 @@ pub struct PageContext {
     pub next: Option<PageRef>,
     pub pages: Vec<PageRef>,
     pub subsections: Vec<PageRef>,
+    /// schema.org JSON-LD for the page, safe to print unescaped inside
+    /// `<script type="application/ld+json">`; empty when the page has none (the 404 page).
+    pub json_ld: String,
 }
 
 pub fn page_context(site: &Site, page: &Page) -> PageContext {
     let id = page.id;
     let front = &page.source.front;
-    let mut related = page.related.clone();
-    // Related: the page's own list, then classes that treat the same conditions.
-    if page.kind == PageKind::DrugClass {
-        for &c in &page.treats {
-            for &other in &site.pages[c].treated_by {
-                if other != id && !related.contains(&other) {
-                    related.push(other);
-                }
-            }
-        }
-    }
+    let related = site.related_of(id);
     let word_count = page
         .source
         .analysis
@@ -150,7 +143,7 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
         url: site.url(id),
         permalink: site.permalink(id),
         path: page.source.content_path.clone(),
-        content: page.content_html.clone(),
+        content: page.content_html.to_string(),
         toc: toc(page.headings()),
         reviewed: front.reviewed.map(|d| d.to_string()),
         review_due: page.review_due.map(|d| d.to_string()),
@@ -178,6 +171,7 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
         next: page.next.map(|p| page_ref(site, p)),
         pages: refs(site, &page.pages),
         subsections: refs(site, &page.subsections),
+        json_ld: super::jsonld::page_json_ld(site, page),
     }
 }
 
@@ -209,6 +203,7 @@ pub fn generated_page(site: &Site, title: &str, kind: &'static str, url_path: &s
         next: None,
         pages: Vec::new(),
         subsections: Vec::new(),
+        json_ld: super::jsonld::generated_json_ld(site, title, kind, url_path),
     }
 }
 
@@ -231,7 +226,7 @@ pub struct AzLetter {
 /// The A to Z grouped by letter.
 pub fn a_to_z(site: &Site) -> Vec<AzLetter> {
     let mut letters: Vec<AzLetter> = Vec::new();
-    for d in &site.drug_index {
+    for d in site.drug_index.iter() {
         let letter = drugs::letter_of(&d.sort_key);
         let entry = AzEntry {
             name: d.name.clone(),

@@ -2,10 +2,11 @@
 //! (A to Z, search, 404, sitemap, robots, alias redirects). No I/O but reading templates.
 
 pub mod context;
+pub mod jsonld;
 pub mod theme;
 
 use crate::diagnostic::Diagnostic;
-use crate::site::{PageKind, Site};
+use crate::site::{Page, PageId, PageKind, Site};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +27,8 @@ pub struct OutputFile {
 pub struct Renderer {
     tera: Tera,
     sources: BTreeMap<String, TemplateSource>,
+    /// The last `site` context and a Tera context holding it: rebuilt only when it changes.
+    site_value: std::sync::Mutex<Option<(context::SiteContext, Context)>>,
 }
 
 /// `url(path="drug-classes/serms.md")` and `url(path="drugs")`.
@@ -116,7 +119,27 @@ impl Renderer {
             },
         );
         tera.register_filter("long_date", long_date);
-        Ok(Renderer { tera, sources })
+        Ok(Renderer {
+            tera,
+            sources,
+            site_value: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// A Tera context holding `site`, reused while the site context stays the same (turning
+    /// thousands of page references into Tera values is the costly part).
+    fn base_context(&self, site: &Site) -> tera::Result<Context> {
+        let ctx = context::site_context(site);
+        let mut cache = self.site_value.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((old, base)) = cache.as_ref() {
+            if *old == ctx {
+                return Ok(base.clone());
+            }
+        }
+        let mut base = Context::new();
+        base.insert("site", &tera::to_value(&ctx)?);
+        *cache = Some((ctx, base.clone()));
+        Ok(base)
     }
 
     fn has(&self, name: &str) -> bool {
@@ -161,8 +184,20 @@ impl Renderer {
         site: &Site,
         done: &AtomicUsize,
     ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let site_value = match tera::to_value(context::site_context(site)) {
-            Ok(v) => v,
+        let all: Vec<PageId> = (0..site.pages.len()).collect();
+        self.render_some(site, &all, Generated::all(), done)
+    }
+
+    /// Renders the pages `ids` and the chosen generated files.
+    pub fn render_some(
+        &self,
+        site: &Site,
+        ids: &[PageId],
+        generated: Generated,
+        done: &AtomicUsize,
+    ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let base_ctx = match self.base_context(site) {
+            Ok(c) => c,
             Err(e) => {
                 return (
                     Vec::new(),
@@ -170,35 +205,34 @@ impl Renderer {
                 )
             }
         };
-        let base_ctx = {
-            let mut c = Context::new();
-            c.insert("site", &site_value);
-            c
+        let render_one = |ctx: &mut Context, id: PageId| -> Result<OutputFile, Diagnostic> {
+            let page = &site.pages[id];
+            let name = self.template_for(site, page.id)?;
+            let pc = context::page_context(site, page);
+            ctx.insert("page", &pc);
+            if page.kind.is_section() {
+                ctx.insert("section", &pc);
+            }
+            let html = self.render(&name, ctx)?;
+            done.fetch_add(1, Ordering::Relaxed);
+            Ok(OutputFile {
+                path: page_output_path(page),
+                bytes: html.into_bytes(),
+            })
         };
         let render_pages = || -> Vec<Result<OutputFile, Diagnostic>> {
-            site.pages
-                .par_iter()
-                .map_init(
-                    || base_ctx.clone(),
-                    |ctx, page| {
-                        let name = self.template_for(site, page.id)?;
-                        let pc = context::page_context(site, page);
-                        ctx.insert("page", &pc);
-                        if page.kind.is_section() {
-                            ctx.insert("section", &pc);
-                        }
-                        let html = self.render(&name, ctx)?;
-                        done.fetch_add(1, Ordering::Relaxed);
-                        Ok(OutputFile {
-                            path: format!("{}index.html", page.url_path),
-                            bytes: html.into_bytes(),
-                        })
-                    },
-                )
+            if ids.len() <= 4 {
+                // An edit's few pages: one copy of the context, no threads.
+                let mut ctx = base_ctx.clone();
+                return ids.iter().map(|&id| render_one(&mut ctx, id)).collect();
+            }
+            ids.par_iter()
+                .map_init(|| base_ctx.clone(), |ctx, &id| render_one(ctx, id))
                 .collect()
         };
         // The generated pages (the A to Z above all) render beside the content pages.
-        let (results, generated) = rayon::join(render_pages, || self.generated(site, &base_ctx));
+        let (results, generated) =
+            rayon::join(render_pages, || self.generated(site, &base_ctx, generated));
         let mut files = Vec::with_capacity(results.len() + 8);
         let mut diags = Vec::new();
         for r in results {
@@ -217,55 +251,29 @@ impl Renderer {
     }
 
     /// The A to Z, search page, 404 page, alias redirects, sitemap and robots.txt.
-    fn generated(&self, site: &Site, base: &Context) -> Result<Vec<OutputFile>, Diagnostic> {
+    fn generated(
+        &self,
+        site: &Site,
+        base: &Context,
+        which: Generated,
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut files = Vec::new();
-        let mut ctx = base.clone();
-        let letters = context::a_to_z(site);
-        let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
-        ctx.insert("letters", &letters);
-        ctx.insert("drugs", &flat);
-        ctx.insert(
-            "page",
-            &context::generated_page(site, "Medicines A to Z", "drugs", "drugs/"),
-        );
-        files.push(OutputFile {
-            path: "drugs/index.html".into(),
-            bytes: self.render("drugs.html", &ctx)?.into_bytes(),
-        });
-
-        let mut ctx = base.clone();
-        ctx.insert(
-            "page",
-            &context::generated_page(site, "Search", "search", "search/"),
-        );
-        files.push(OutputFile {
-            path: "search/index.html".into(),
-            bytes: self.render("search.html", &ctx)?.into_bytes(),
-        });
-
-        let mut ctx = base.clone();
-        ctx.insert(
-            "page",
-            &context::generated_page(site, "Page not found", "404", "404.html"),
-        );
-        files.push(OutputFile {
-            path: "404.html".into(),
-            bytes: self.render("404.html", &ctx)?.into_bytes(),
-        });
-
-        for (alias, target) in &site.aliases {
-            let mut ctx = base.clone();
-            ctx.insert("target", &site.permalink(*target));
-            ctx.insert("page", &context::page_context(site, &site.pages[*target]));
-            let path = if alias.ends_with(".html") {
-                alias.clone()
-            } else {
-                format!("{alias}index.html")
-            };
-            files.push(OutputFile {
-                path,
-                bytes: self.render("redirect.html", &ctx)?.into_bytes(),
-            });
+        if which.a_to_z {
+            files.push(self.a_to_z(site, base)?);
+        }
+        if which.pages {
+            self.generated_pages(site, base, &mut files)?;
+        }
+        if which.aliases {
+            for (alias, target) in &site.aliases {
+                let mut ctx = base.clone();
+                ctx.insert("target", &site.permalink(*target));
+                ctx.insert("page", &context::page_context(site, &site.pages[*target]));
+                files.push(OutputFile {
+                    path: alias_output_path(alias),
+                    bytes: self.render("redirect.html", &ctx)?.into_bytes(),
+                });
+            }
         }
         files.push(OutputFile {
             path: "sitemap.xml".into(),
@@ -280,6 +288,85 @@ impl Renderer {
             .into_bytes(),
         });
         Ok(files)
+    }
+
+    fn a_to_z(&self, site: &Site, base: &Context) -> Result<OutputFile, Diagnostic> {
+        let mut ctx = base.clone();
+        let letters = context::a_to_z(site);
+        let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
+        ctx.insert("letters", &letters);
+        ctx.insert("drugs", &flat);
+        ctx.insert(
+            "page",
+            &context::generated_page(site, "Medicines A to Z", "drugs", "drugs/"),
+        );
+        Ok(OutputFile {
+            path: "drugs/index.html".into(),
+            bytes: self.render("drugs.html", &ctx)?.into_bytes(),
+        })
+    }
+
+    /// The search page and the 404 page.
+    fn generated_pages(
+        &self,
+        site: &Site,
+        base: &Context,
+        files: &mut Vec<OutputFile>,
+    ) -> Result<(), Diagnostic> {
+        for (template, title, kind, url_path, out) in [
+            (
+                "search.html",
+                "Search",
+                "search",
+                "search/",
+                "search/index.html",
+            ),
+            ("404.html", "Page not found", "404", "404.html", "404.html"),
+        ] {
+            let mut ctx = base.clone();
+            ctx.insert(
+                "page",
+                &context::generated_page(site, title, kind, url_path),
+            );
+            files.push(OutputFile {
+                path: out.into(),
+                bytes: self.render(template, &ctx)?.into_bytes(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Which generated files to render (the sitemap and robots.txt always are: they are cheap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generated {
+    pub a_to_z: bool,
+    /// The search and 404 pages.
+    pub pages: bool,
+    pub aliases: bool,
+}
+
+impl Generated {
+    pub fn all() -> Generated {
+        Generated {
+            a_to_z: true,
+            pages: true,
+            aliases: true,
+        }
+    }
+}
+
+/// Where a page is written: `drug-classes/serms/index.html`.
+pub fn page_output_path(page: &Page) -> String {
+    format!("{}index.html", page.url_path)
+}
+
+/// Where an alias's redirect page is written.
+pub fn alias_output_path(alias: &str) -> String {
+    if alias.ends_with(".html") {
+        alias.to_string()
+    } else {
+        format!("{alias}index.html")
     }
 }
 

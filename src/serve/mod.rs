@@ -3,14 +3,15 @@
 //! output folder. The current snapshot lives in one struct behind one lock.
 
 mod http;
+pub mod incremental;
 pub mod inject;
 pub mod snapshot;
 pub mod watch;
 
 use crate::diagnostic::{self, Diagnostic, Format};
-use snapshot::{BuildResult, Files};
+use snapshot::Files;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 use tokio::sync::broadcast;
@@ -97,10 +98,6 @@ fn bind(interface: IpAddr, port: u16) -> Result<std::net::TcpListener, ServeErro
     Err(ServeError::NoPort(port, last, interface))
 }
 
-fn print_result(result: &BuildResult) {
-    diagnostic::print(&result.diagnostics, Format::Human);
-}
-
 /// Runs `serve` until Ctrl-C.
 pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let listener = bind(opts.interface, opts.port)?;
@@ -118,33 +115,25 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     };
     let base_url = format!("http://{host}:{}/", addr.port());
     let start = Instant::now();
-    let first = snapshot::build_in_memory(&opts.root, &base_url, opts.drafts);
-    print_result(&first);
+    let (mut inc, first) = incremental::Incremental::new(&opts.root, Some(&base_url), opts.drafts);
+    diagnostic::print(&first.diagnostics, Format::Human);
     eprintln!(
         "{}",
         crate::build::summary("Built", first.pages, &first.diagnostics, start.elapsed())
     );
     let mut generation = 0u64;
     let shared = Shared::new(Snapshot {
-        files: first.files.map(Arc::new),
+        files: first.ok.then(|| Arc::new(inc.files().clone())),
         diagnostics: first.diagnostics,
         build_id: build_id(generation),
     });
 
     let watcher = watch::SourceWatcher::start(&opts.root, opts.poll)?;
     let rebuild_state = shared.clone();
-    let root = opts.root.clone();
     std::thread::spawn(move || {
         while let Some(batch) = watcher.next_batch() {
             generation += 1;
-            rebuild(
-                &root,
-                &base_url,
-                opts.drafts,
-                &batch,
-                &rebuild_state,
-                build_id(generation),
-            );
+            rebuild(&mut inc, &batch, &rebuild_state, build_id(generation));
         }
     });
 
@@ -175,86 +164,128 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 
 /// One rebuild after a batch of changes: a new snapshot (or the old files with the new
 /// errors), one terminal line, and an event to the open pages.
-fn rebuild(
-    root: &Path,
-    base_url: &str,
-    drafts: bool,
-    batch: &[PathBuf],
-    shared: &Shared,
-    id: String,
-) {
+fn rebuild(inc: &mut incremental::Incremental, batch: &[PathBuf], shared: &Shared, id: String) {
     let start = Instant::now();
-    let result = snapshot::build_in_memory(root, base_url, drafts);
+    let update = inc.apply(batch);
     let old = shared.current();
-    print_result(&result);
-    let (errors, warnings) = diagnostic::count(&result.diagnostics);
-    let what = watch::describe(batch);
-    let ms = start.elapsed().as_millis();
-    match result.files {
-        Some(files) => {
-            let changed = old
-                .files
-                .as_deref()
-                .map_or(files.len(), |o| snapshot::pages_changed(o, &files));
-            let css_only = old
+    diagnostic::print(&update.diagnostics, Format::Human);
+    eprintln!("{}", rebuild_line(batch, &update, start.elapsed()));
+    if update.ok {
+        let old_ok = old.files.is_some()
+            && old
                 .diagnostics
                 .iter()
-                .all(|d| d.level != diagnostic::Level::Error)
-                && old.files.is_some()
-                && batch
-                    .iter()
-                    .all(|p| p.extension().is_some_and(|e| e == "css"));
-            eprintln!(
-                "Rebuilt after {what} changed: {changed} page{} changed, {warnings} warning{}, {ms} ms",
-                if changed == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" },
-            );
-            shared.replace(Snapshot {
-                files: Some(Arc::new(files)),
-                diagnostics: result.diagnostics,
-                build_id: id.clone(),
-            });
-            let _ = shared
-                .events
-                .send((if css_only { "css" } else { "reload" }, id));
-        }
-        None => {
-            eprintln!(
-                "Rebuild after {what} changed failed: {errors} error{}, {ms} ms; still serving the last good pages",
-                if errors == 1 { "" } else { "s" }
-            );
-            shared.replace(Snapshot {
-                files: old.files.clone(),
-                diagnostics: result.diagnostics,
-                build_id: id.clone(),
-            });
-            let _ = shared.events.send(("reload", id));
-        }
+                .all(|d| d.level != diagnostic::Level::Error);
+        let css_only = old_ok
+            && !update.changed.is_empty()
+            && update.removed.is_empty()
+            && update.changed.iter().all(|p| p.ends_with(".css"));
+        shared.replace(Snapshot {
+            files: Some(Arc::new(inc.files().clone())),
+            diagnostics: update.diagnostics,
+            build_id: id.clone(),
+        });
+        let _ = shared
+            .events
+            .send((if css_only { "css" } else { "reload" }, id));
+    } else {
+        shared.replace(Snapshot {
+            files: old.files.clone(),
+            diagnostics: update.diagnostics,
+            build_id: id.clone(),
+        });
+        let _ = shared.events.send(("reload", id));
     }
 }
 
-/// Runs `watch`: rebuilds the output folder on every change until interrupted.
+/// `Rebuilt after content/a.md changed: 1 page re-rendered, 2 files changed, 14 ms`.
+fn rebuild_line(
+    batch: &[PathBuf],
+    update: &incremental::Update,
+    took: std::time::Duration,
+) -> String {
+    let what = watch::describe(batch);
+    let ms = took.as_millis();
+    let (errors, warnings) = diagnostic::count(&update.diagnostics);
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if update.ok {
+        format!(
+            "Rebuilt after {what} changed: {} page{} re-rendered, {} file{} changed, {warnings} warning{}, {ms} ms",
+            update.rendered,
+            s(update.rendered),
+            update.changed.len() + update.removed.len(),
+            s(update.changed.len() + update.removed.len()),
+            s(warnings)
+        )
+    } else {
+        format!(
+            "Rebuild after {what} changed failed: {errors} error{}, {ms} ms; the last good pages stay",
+            s(errors)
+        )
+    }
+}
+
+/// Runs `watch`: rebuilds the output folder on every change until interrupted; the first
+/// good build replaces the folder whole, later ones rewrite only the files that changed.
 pub fn watch_and_build(opts: &crate::build::Options, poll: bool) -> Result<(), ServeError> {
-    let once = |what: &str| match crate::build::build(opts) {
-        Ok(outcome) => {
-            diagnostic::print(&outcome.diagnostics, Format::Human);
-            let verb = if outcome.written {
-                format!("Rebuilt after {what}:")
-            } else {
-                format!("Not rebuilt after {what}:")
-            };
-            eprintln!(
-                "{}",
-                crate::build::summary(&verb, outcome.pages, &outcome.diagnostics, outcome.elapsed)
-            );
-        }
-        Err(e) => eprintln!("error: {e}"),
-    };
+    let report = |e: crate::write::WriteError| eprintln!("error: {e}");
+    if let Err(e) = crate::write::check_output_dir(&opts.root, &opts.output) {
+        report(e);
+        return Ok(());
+    }
     let watcher = watch::SourceWatcher::start(&opts.root, poll)?;
-    once("start");
+    let start = Instant::now();
+    let (mut inc, first) =
+        incremental::Incremental::new(&opts.root, opts.base_url.as_deref(), opts.drafts);
+    diagnostic::print(&first.diagnostics, Format::Human);
+    let mut written = false;
+    if first.ok {
+        match write_all(opts, inc.files()) {
+            Ok(()) => written = true,
+            Err(e) => report(e),
+        }
+    }
+    eprintln!(
+        "{}",
+        crate::build::summary("Built", first.pages, &first.diagnostics, start.elapsed())
+    );
     eprintln!("Watching {} (Ctrl-C to stop)", opts.root.display());
     while let Some(batch) = watcher.next_batch() {
-        once(&format!("{} changed", watch::describe(&batch)));
+        let start = Instant::now();
+        let update = inc.apply(&batch);
+        diagnostic::print(&update.diagnostics, Format::Human);
+        if update.ok {
+            let result = if written {
+                let files = inc.files();
+                let changed: Vec<(&str, &[u8])> = update
+                    .changed
+                    .iter()
+                    .filter_map(|p| files.get(p).map(|b| (p.as_str(), &b[..])))
+                    .collect();
+                let removed: Vec<&str> = update.removed.iter().map(String::as_str).collect();
+                crate::write::update_in_place(&opts.output, &changed, &removed)
+            } else {
+                write_all(opts, inc.files())
+            };
+            match result {
+                Ok(()) => written = true,
+                Err(e) => report(e),
+            }
+        }
+        eprintln!("{}", rebuild_line(&batch, &update, start.elapsed()));
     }
     Ok(())
+}
+
+/// Writes a whole build through the staging folder.
+fn write_all(opts: &crate::build::Options, files: &Files) -> Result<(), crate::write::WriteError> {
+    let mut out: Vec<crate::render::OutputFile> = files
+        .iter()
+        .map(|(p, b)| crate::render::OutputFile {
+            path: p.clone(),
+            bytes: b.to_vec(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::write::write_site(&opts.root, &opts.output, &out, &[], &[], &[]).map(|_| ())
 }

@@ -23,7 +23,12 @@ pub struct BuildResult {
 
 /// Builds the whole site into memory.
 pub fn build_in_memory(root: &Path, base_url: &str, drafts: bool) -> BuildResult {
-    let (site, mut diags) = match build::load_and_check(root, Some(base_url), drafts) {
+    let (site, mut diags, index) = match build::load_and_check_with(
+        root,
+        Some(base_url),
+        drafts,
+        crate::search::index_files,
+    ) {
         Ok(x) => x,
         Err(build::BuildError::Config(d)) => {
             return BuildResult {
@@ -41,7 +46,8 @@ pub fn build_in_memory(root: &Path, base_url: &str, drafts: bool) -> BuildResult
             };
         }
     };
-    let (rendered, render_diags) = build::render(root, &site, &AtomicUsize::new(0));
+    let (mut rendered, render_diags) = build::render(root, &site, &AtomicUsize::new(0));
+    rendered.extend(index);
     diags.extend(render_diags);
     diagnostic::sort(&mut diags);
     let pages = site.pages.len();

@@ -14,6 +14,7 @@ use links::Resolution;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub type PageId = usize;
 
@@ -65,7 +66,7 @@ pub struct UnknownRef {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub id: PageId,
-    pub source: Source,
+    pub source: Arc<Source>,
     pub kind: PageKind,
     /// The URL path below the base path: `""` for home, `drug-classes/serms/`.
     pub url_path: String,
@@ -83,8 +84,11 @@ pub struct Page {
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
     pub review_due: Option<Date>,
-    /// The body rendered to HTML (links rewritten, autolinks applied).
-    pub content_html: String,
+    /// The body rendered to HTML (links rewritten, autolinks applied); shared with the
+    /// previous build's page when nothing it depends on changed.
+    pub content_html: Arc<str>,
+    /// Pages whose names this page's body autolinks.
+    pub autolinked: Vec<PageId>,
     /// Pages this page's body links to, autolinks included.
     pub links_to: Vec<PageId>,
 }
@@ -152,8 +156,8 @@ pub struct Site {
     pub by_content_path: HashMap<String, PageId>,
     pub by_url_path: HashMap<String, PageId>,
     pub home: PageId,
-    pub drug_index: Vec<DrugName>,
-    pub autolinker: Autolinker,
+    pub drug_index: Arc<Vec<DrugName>>,
+    pub autolinker: Arc<Autolinker>,
     pub content_assets: Vec<Asset>,
     pub static_files: Vec<Asset>,
     pub drafts: BTreeSet<String>,
@@ -162,6 +166,9 @@ pub struct Site {
     pub aliases: Vec<(String, PageId)>,
     /// The day "today" is, for review dates (`SOURCE_DATE_EPOCH` when set).
     pub today: chrono::NaiveDate,
+    /// Every autolinked name with the URL it links to, sorted: what a body's autolinks
+    /// depend on.
+    pub autolink_names: Arc<Vec<(String, String)>>,
 }
 
 /// `drug-classes/serms.md` → `drug-classes/serms/`; `x/_index.md` → `x/`.
@@ -216,6 +223,12 @@ impl Site {
 
     /// Builds the model from what was loaded.
     pub fn build(config: Config, loaded: Loaded) -> Site {
+        Site::build_reusing(config, loaded, None)
+    }
+
+    /// Builds the model, reusing from `prev` every page body whose inputs did not change:
+    /// the same source, the same link targets and no changed autolink name in its text.
+    pub fn build_reusing(config: Config, loaded: Loaded, prev: Option<&Site>) -> Site {
         let base_path = config.base_path();
         let base_url = config.base_url_slash();
         let today = today();
@@ -239,7 +252,7 @@ impl Site {
             by_url.insert(String::new(), "content/_index.md".into());
             pages.push(new_page(
                 0,
-                synthetic_home(&config),
+                Arc::new(synthetic_home(&config)),
                 PageKind::Home,
                 String::new(),
             ));
@@ -354,9 +367,27 @@ impl Site {
                 .map(Date);
         }
 
+        // The names (A to Z, autolinks) depend only on the drug-class and condition pages'
+        // front matter and URLs: with those unchanged, the previous build's are reused.
+        let names_reusable = prev.filter(|p| {
+            p.base_path == base_path
+                && p.config.links.autolink == config.links.autolink
+                && p.pages.len() == pages.len()
+                && p.pages.iter().zip(&pages).all(|(a, b)| {
+                    a.source.content_path == b.source.content_path
+                        && a.kind == b.kind
+                        && (!matches!(b.kind, PageKind::DrugClass | PageKind::Condition)
+                            || Arc::ptr_eq(&a.source, &b.source)
+                            || a.source.text[..a.source.body_start]
+                                == b.source.text[..b.source.body_start])
+                })
+        });
         let mut site = Site {
-            drug_index: drugs::drug_index(&pages),
-            autolinker: Autolinker::new(Vec::new(), Vec::new()),
+            drug_index: match names_reusable {
+                Some(p) => p.drug_index.clone(),
+                None => Arc::new(drugs::drug_index(&pages)),
+            },
+            autolinker: Arc::new(Autolinker::new(Vec::new(), Vec::new())),
             config,
             base_path,
             base_url,
@@ -370,28 +401,59 @@ impl Site {
             collisions,
             aliases,
             today,
+            autolink_names: Arc::new(Vec::new()),
         };
         site.by_url_path = site
             .pages
             .iter()
             .map(|p| (p.url_path.clone(), p.id))
             .collect();
-        if site.config.links.autolink {
-            let base = site.base_path.clone();
-            let url_paths: Vec<String> = site.pages.iter().map(|p| p.url_path.clone()).collect();
-            site.autolinker =
-                drugs::autolinker(&site.pages, |id| format!("{base}{}", url_paths[id]));
+        if let Some(p) = names_reusable {
+            site.autolinker = p.autolinker.clone();
+            site.autolink_names = p.autolink_names.clone();
+        } else {
+            if site.config.links.autolink {
+                let base = site.base_path.clone();
+                let url_paths: Vec<String> =
+                    site.pages.iter().map(|p| p.url_path.clone()).collect();
+                site.autolinker = Arc::new(drugs::autolinker(&site.pages, |id| {
+                    format!("{base}{}", url_paths[id])
+                }));
+            }
+            site.autolink_names = Arc::new(autolink_names(&site));
         }
-        site.resolve_and_render_bodies();
+        site.resolve_and_render_bodies(prev);
         site.reverse_edges();
         site
     }
 
     /// Resolves every link and renders every body (in parallel): a body's HTML depends on
     /// the other pages only through link targets and autolink names.
-    fn resolve_and_render_bodies(&mut self) {
+    fn resolve_and_render_bodies(&mut self, prev: Option<&Site>) {
         let site_paths = self.site_paths();
-        let results: Vec<(Vec<ResolvedLink>, String, Vec<PageId>)> = self
+        // Names whose autolink target changed since `prev`: a page whose text has none of
+        // them autolinks exactly as before.
+        let same_pages = prev.is_some_and(|p| {
+            p.pages.len() == self.pages.len()
+                && p.pages
+                    .iter()
+                    .zip(&self.pages)
+                    .all(|(a, b)| a.source.content_path == b.source.content_path)
+        });
+        let changed_names = prev.filter(|_| same_pages).map(|p| {
+            let changed = if Arc::ptr_eq(&p.autolink_names, &self.autolink_names) {
+                Vec::new()
+            } else {
+                changed_names(&p.autolink_names, &self.autolink_names)
+            };
+            (!changed.is_empty()).then(|| {
+                aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&changed)
+                    .expect("names form a valid automaton")
+            })
+        });
+        let results: Vec<BodyResult> = self
             .pages
             .par_iter()
             .map(|page| {
@@ -406,15 +468,31 @@ impl Site {
                         resolution: self.resolve(page, &link.dest, &site_paths),
                     })
                     .collect();
+                let reusable = match (&changed_names, prev) {
+                    (Some(changed), Some(p)) => {
+                        let old = &p.pages[page.id];
+                        let same = Arc::ptr_eq(&old.source, &page.source) && old.links == links;
+                        let names_same = changed
+                            .as_ref()
+                            .is_none_or(|ac| !ac.is_match(page.source.body()));
+                        (same && names_same).then_some(old)
+                    }
+                    _ => None,
+                };
+                if let Some(old) = reusable {
+                    return BodyResult {
+                        links,
+                        html: old.content_html.clone(),
+                        autolinked: old.autolinked.clone(),
+                    };
+                }
                 let mut rewrites: HashMap<&str, &str> = HashMap::new();
-                let mut links_to = Vec::new();
                 for l in &links {
-                    if let Resolution::Internal { url, page: target } = &l.resolution {
+                    if let Resolution::Internal { url, .. } = &l.resolution {
                         rewrites.insert(
                             page.source.analysis.links[l.index].dest.as_str(),
                             url.as_str(),
                         );
-                        links_to.extend(*target);
                     }
                 }
                 let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
@@ -427,21 +505,34 @@ impl Site {
                     autolinker: autolink_on.then_some(&self.autolinker),
                     page: page.id,
                 };
-                let (html, autolinked) = markdown::render(&input);
-                links_to.extend(
-                    autolinked
-                        .iter()
-                        .map(|&t| self.autolinker.targets()[t].page),
-                );
-                links_to.retain(|&t| t != page.id);
-                links_to.sort_unstable();
-                links_to.dedup();
-                (links, html, links_to)
+                let (html, targets) = markdown::render(&input);
+                let autolinked = targets
+                    .iter()
+                    .map(|&t| self.autolinker.targets()[t].page)
+                    .collect();
+                BodyResult {
+                    links,
+                    html: Arc::from(html),
+                    autolinked,
+                }
             })
             .collect();
-        for (page, (links, html, links_to)) in self.pages.iter_mut().zip(results) {
-            page.links = links;
-            page.content_html = html;
+        for (page, r) in self.pages.iter_mut().zip(results) {
+            let mut links_to: Vec<PageId> = r
+                .links
+                .iter()
+                .filter_map(|l| match &l.resolution {
+                    Resolution::Internal { page, .. } => *page,
+                    _ => None,
+                })
+                .chain(r.autolinked.iter().copied())
+                .filter(|&t| t != page.id)
+                .collect();
+            links_to.sort_unstable();
+            links_to.dedup();
+            page.links = r.links;
+            page.content_html = r.html;
+            page.autolinked = r.autolinked;
             page.links_to = links_to;
         }
     }
@@ -587,10 +678,9 @@ impl Site {
             }
         }
         let by_title = |ids: &mut Vec<PageId>, pages: &[Page]| {
-            ids.sort_by(|&a, &b| {
-                (pages[a].title().to_lowercase(), a).cmp(&(pages[b].title().to_lowercase(), b))
-            });
+            ids.sort_unstable();
             ids.dedup();
+            ids.sort_by_cached_key(|&a| (pages[a].title().to_lowercase(), a));
         };
         for (i, (mut tb, mut mo)) in treated_by.into_iter().zip(mentioned_on).enumerate() {
             by_title(&mut tb, &self.pages);
@@ -598,6 +688,23 @@ impl Site {
             self.pages[i].treated_by = tb;
             self.pages[i].mentioned_on = mo;
         }
+    }
+
+    /// A page's "Related": its own `related`, then (for a drug class) the classes that
+    /// treat the same conditions.
+    pub fn related_of(&self, id: PageId) -> Vec<PageId> {
+        let page = &self.pages[id];
+        let mut related = page.related.clone();
+        if page.kind == PageKind::DrugClass {
+            for &c in &page.treats {
+                for &other in &self.pages[c].treated_by {
+                    if other != id && !related.contains(&other) {
+                        related.push(other);
+                    }
+                }
+            }
+        }
+        related
     }
 
     /// Drug-class pages by title.
@@ -616,10 +723,7 @@ impl Site {
             .filter(|p| p.kind == kind)
             .map(|p| p.id)
             .collect();
-        ids.sort_by(|&a, &b| {
-            (self.pages[a].title().to_lowercase(), a)
-                .cmp(&(self.pages[b].title().to_lowercase(), b))
-        });
+        ids.sort_by_cached_key(|&a| (self.pages[a].title().to_lowercase(), a));
         ids
     }
 
@@ -644,6 +748,75 @@ impl Site {
     }
 }
 
+/// One page's body, rendered or reused.
+struct BodyResult {
+    links: Vec<ResolvedLink>,
+    html: Arc<str>,
+    autolinked: Vec<PageId>,
+}
+
+/// Every autolinked name with the URL it links to, sorted.
+fn autolink_names(site: &Site) -> Vec<(String, String)> {
+    let mut names = Vec::new();
+    for page in &site.pages {
+        let url = site.url(page.id);
+        match page.kind {
+            PageKind::DrugClass => {
+                for d in &page.source.front.drugs {
+                    let target = format!("{url}#{}", drugs::drug_anchor(&d.name));
+                    names.push((d.name.clone(), target.clone()));
+                    for b in &d.brands {
+                        names.push((b.clone(), target.clone()));
+                    }
+                }
+            }
+            PageKind::Condition => {
+                names.push((page.title().to_string(), url.clone()));
+                for a in &page.source.front.also_known_as {
+                    names.push((a.clone(), url.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    names.sort();
+    names
+}
+
+/// The names in either sorted list whose entry differs between them (a merge of the two).
+fn changed_names(old: &[(String, String)], new: &[(String, String)]) -> Vec<String> {
+    let (mut i, mut j) = (0, 0);
+    let mut changed: Vec<String> = Vec::new();
+    while i < old.len() || j < new.len() {
+        match (old.get(i), new.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a < b => {
+                changed.push(a.0.clone());
+                i += 1;
+            }
+            (Some(_), Some(b)) | (None, Some(b)) => {
+                changed.push(b.0.clone());
+                j += 1;
+            }
+            (Some(a), None) => {
+                changed.push(a.0.clone());
+                i += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    // The matcher folds ASCII case only, so other letters are matched in lower case too,
+    // as the autolinker itself does.
+    let lower: Vec<String> = changed.iter().map(|n| n.to_lowercase()).collect();
+    changed.extend(lower);
+    changed.sort();
+    changed.dedup();
+    changed
+}
+
 /// A suggestion written the way the editor wrote the link.
 fn relative_to(dir: &str, target: &str, rooted: bool) -> String {
     if rooted {
@@ -657,7 +830,7 @@ fn relative_to(dir: &str, target: &str, rooted: bool) -> String {
     out.join("/")
 }
 
-fn new_page(id: PageId, source: Source, kind: PageKind, url_path: String) -> Page {
+fn new_page(id: PageId, source: Arc<Source>, kind: PageKind, url_path: String) -> Page {
     Page {
         id,
         source,
@@ -675,7 +848,8 @@ fn new_page(id: PageId, source: Source, kind: PageKind, url_path: String) -> Pag
         previous: None,
         next: None,
         review_due: None,
-        content_html: String::new(),
+        content_html: Arc::from(""),
+        autolinked: Vec::new(),
         links_to: Vec::new(),
     }
 }
@@ -724,15 +898,13 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, home: Pa
         }
     }
     let order = |pages: &[Page], ids: &mut Vec<PageId>| {
-        ids.sort_by(|&a, &b| {
-            let key = |p: &Page| {
-                (
-                    p.source.front.weight.unwrap_or(i64::MAX),
-                    p.title().to_lowercase(),
-                    p.source.content_path.clone(),
-                )
-            };
-            key(&pages[a]).cmp(&key(&pages[b]))
+        ids.sort_by_cached_key(|&a| {
+            let p = &pages[a];
+            (
+                p.source.front.weight.unwrap_or(i64::MAX),
+                p.title().to_lowercase(),
+                p.source.content_path.clone(),
+            )
         });
     };
     let mut children: HashMap<PageId, (Vec<PageId>, Vec<PageId>)> = HashMap::new();
@@ -761,6 +933,29 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, home: Pa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_names_are_the_difference_of_two_sorted_lists() {
+        let e = |n: &str, u: &str| (n.to_string(), u.to_string());
+        let old = vec![e("Actonel", "/b/"), e("Fosamax", "/b/"), e("Évista", "/s/")];
+        let new = vec![
+            e("Actonel", "/b/"),
+            e("Fosavance", "/b/"),
+            e("Évista", "/x/"),
+        ];
+        assert_eq!(
+            changed_names(&old, &new),
+            [
+                "Fosamax",
+                "Fosavance",
+                "fosamax",
+                "fosavance",
+                "Évista",
+                "évista"
+            ]
+        );
+        assert!(changed_names(&old, &old).is_empty());
+    }
 
     #[test]
     fn pretty_urls() {

@@ -4,6 +4,10 @@
 //! Each test crate uses only some of these, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+/// Headless Chromium through chromedriver, and a static file server: see `browser.rs`.
+pub mod browser;
+pub mod serve;
+
 use assert_cmd::Command;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The speed benchmark: generates sites of 1,000 and 10,000 monographs (and the same pages
+# as a Hugo site), then reports formulary's full build (wall, CPU, peak memory), Hugo's
+# build of the same pages when `hugo` is installed, and watch's save-to-file times.
+# Outputs go to tmpfs (/dev/shm) unless BENCH_DIR says otherwise; one on-disk build is
+# reported beside them. Usage: bench/run.sh [N ...]   (default: 1000 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${BENCH_DIR:-/dev/shm/formulary-bench}
+sizes=("${@:-1000 10000}")
+[ $# -gt 0 ] || sizes=(1000 10000)
+mkdir -p "$dir"
+cargo build --release --quiet --example gen_corpus --example bench_watch
+bin=target/release/formulary
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
+
+measure() { # label, then the command
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/err.txt" || {
+    cat "$dir/err.txt"; return 1; }
+  read -r wall user sys rss < "$dir/time.txt"
+  printf '%-34s wall %6.2f s  cpu %6.2f s  peak %5d MiB\n' "$label" "$wall" \
+    "$(awk "BEGIN {print $user + $sys}")" "$((rss / 1024))"
+}
+
+for n in "${sizes[@]}"; do
+  site="$dir/site-$n"; hugo_site="$dir/hugo-$n"
+  target/release/examples/gen_corpus "$n" "$site" --hugo "$hugo_site" 2>/dev/null
+  pages=$(find "$site/content" -name '*.md' | wc -l)
+  echo "== N = $n ($pages pages, $(du -sm "$site/content" | cut -f1) MiB of Markdown)"
+  rm -rf "$dir/out-$n"
+  measure "formulary build (first, tmpfs)" $bin build --root "$site" --output "$dir/out-$n"
+  for i in 1 2 3; do
+    measure "formulary build (again, tmpfs)" $bin build --root "$site" --output "$dir/out-$n"
+  done
+  FORMULARY_TIMINGS=1 $bin build --root "$site" --output "$dir/out-$n" 2>&1 | grep '^timing' | tr '\n' ' '
+  echo
+  wall=$(cut -d' ' -f1 "$dir/time.txt")
+  echo "per page: $(awk "BEGIN {printf \"%.3f\", $wall * 1000 / $pages}") ms"
+  if command -v hugo >/dev/null; then
+    for i in 1 2; do
+      rm -rf "$dir/hugo-out-$n"
+      measure "hugo (same pages, tmpfs)" hugo --quiet -s "$hugo_site" -d "$dir/hugo-out-$n"
+    done
+  else
+    echo "hugo: not installed (apt-get install hugo) - skipped"
+  fi
+  if [ "$n" = "${sizes[-1]}" ]; then
+    disk=$(mktemp -d -p "${DISK_DIR:-$PWD/target}")
+    measure "formulary build (first, on disk)" $bin build --root "$site" --output "$disk/out"
+    measure "formulary build (again, on disk)" $bin build --root "$site" --output "$disk/out"
+    rm -rf "$disk"
+    target/release/examples/bench_watch "$site" "$dir/watch-$n"
+  fi
+done

@@ -1,0 +1,310 @@
+//! Words for search: breaking (Unicode word boundaries), folding (case and accents),
+//! stemming (Snowball, by the site's `language`), and the one-typo test of the query side.
+//!
+//! `static/search.js` mirrors [`tokens`], [`within_one_typo`] and [`fuzzy_key`]; keep them
+//! in step.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Apostrophes inside a word are dropped (`don't` → `dont`), not a break.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+/// Calls `f` with each folded token of `text`: Unicode words, lower case, accents removed,
+/// apostrophes dropped, split at anything that is neither a letter nor a digit
+/// (`5-HT3` → `5`, `ht3`). The query side does the same.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    if text.is_ascii() {
+        return ascii_tokens(text, &mut buf, f);
+    }
+    for word in text.unicode_words() {
+        if word.is_ascii() {
+            ascii_tokens(word, &mut buf, &mut f);
+            continue;
+        }
+        buf.clear();
+        for c in crate::site::drugs::fold(word).chars() {
+            if c.is_alphanumeric() {
+                buf.push(c);
+            } else if !is_apostrophe(c) && !buf.is_empty() {
+                f(&buf);
+                buf.clear();
+            }
+        }
+        if !buf.is_empty() {
+            f(&buf);
+        }
+    }
+}
+
+/// [`for_each_token`] for ASCII text, without the general word-boundary machinery: for
+/// ASCII, Unicode word boundaries come down to runs of letters and digits, an apostrophe
+/// joining two letters or two digits (`don't`), and the rest breaking.
+fn ascii_tokens(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if CLASS[usize::from(b[i])] & WORD == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut upper = 0u8; // no upper case, no apostrophe: the token is a slice of `text`
+        loop {
+            while i < n {
+                let c = CLASS[usize::from(b[i])];
+                if c & WORD == 0 {
+                    break;
+                }
+                upper |= c;
+                i += 1;
+            }
+            let joins = i + 1 < n && b[i] == b'\'' && {
+                let (l, r) = (CLASS[usize::from(b[i - 1])], CLASS[usize::from(b[i + 1])]);
+                (l & LETTER != 0 && r & LETTER != 0) || (l & DIGIT != 0 && r & DIGIT != 0)
+            };
+            if !joins {
+                break;
+            }
+            upper |= UPPER;
+            i += 1;
+        }
+        let token = &text[start..i];
+        if upper & UPPER == 0 {
+            f(token);
+        } else {
+            buf.clear();
+            buf.extend(
+                token
+                    .bytes()
+                    .filter(|&c| c != b'\'')
+                    .map(|c| c.to_ascii_lowercase() as char),
+            );
+            f(buf);
+        }
+    }
+}
+
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const WORD: u8 = LETTER | DIGIT;
+
+/// What each byte is, for [`ascii_tokens`].
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_lowercase() {
+            LETTER
+        } else if b.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// The folded tokens of `text`.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// A name kept whole: its tokens joined by one space (`Zoledronic Acid` → `zoledronic acid`).
+pub fn whole(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+/// The Snowball algorithm for a language tag (`en`, `en-GB`, `pt_BR`), if rust-stemmers has one.
+pub fn algorithm(language: &str) -> Option<Algorithm> {
+    let primary = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// Stems folded tokens; a language without a Snowball algorithm keeps words as they are.
+pub struct Stem(Option<Stemmer>);
+
+impl Stem {
+    pub fn new(language: &str) -> Stem {
+        Stem(algorithm(language).map(Stemmer::create))
+    }
+
+    pub fn stem<'a>(&self, token: &'a str) -> std::borrow::Cow<'a, str> {
+        match &self.0 {
+            // Numbers and codes ("5000", "ht3") are kept as they are.
+            Some(s) if token.chars().any(|c| !c.is_numeric()) => s.stem(token),
+            _ => std::borrow::Cow::Borrowed(token),
+        }
+    }
+}
+
+/// The key under which a name word is found again with one typo after its first two
+/// letters: its first two and last three characters (`fosamax` → `fo~max`). A query word
+/// whose typo is not in its last three characters has the same key; one whose typo is
+/// there shares the prefix before them, which the query side scans instead.
+pub fn fuzzy_key(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 5 {
+        return None;
+    }
+    let mut k: String = chars[..2].iter().collect();
+    k.push('~');
+    k.extend(&chars[chars.len() - 3..]);
+    Some(k)
+}
+
+/// Whether `a` and `b` share their first two characters and differ by at most one edit
+/// (a letter changed, added or left out, or two neighbours swapped).
+pub fn within_one_typo(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() < 2 || b.len() < 2 || a[..2] != b[..2] {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diff.as_slice() {
+                [] | [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let i = (0..short.len())
+                .find(|&i| short[i] != long[i])
+                .unwrap_or(short.len());
+            short[i..] == long[i + 1..]
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_broken_and_folded() {
+        assert_eq!(
+            tokens("Évista®, 5-HT3 and don't: Brand5000b1 (zoledronic-acid)"),
+            [
+                "evista",
+                "5",
+                "ht3",
+                "and",
+                "dont",
+                "brand5000b1",
+                "zoledronic",
+                "acid"
+            ]
+        );
+        assert_eq!(
+            tokens("ÀLENDRONATE’s Ångström"),
+            ["alendronates", "angstrom"]
+        );
+        assert_eq!(tokens("3.5 mg"), ["3", "5", "mg"]);
+        assert_eq!(whole("Zoledronic  Acid"), "zoledronic acid");
+        assert!(tokens("— … !").is_empty());
+    }
+
+    #[test]
+    fn ascii_shortcut_breaks_words_as_unicode_does() {
+        let slow = |text: &str| {
+            let mut out = Vec::new();
+            for word in text.unicode_words() {
+                let mut buf = String::new();
+                for c in word.chars() {
+                    if c.is_ascii_alphanumeric() {
+                        buf.push(c.to_ascii_lowercase());
+                    } else if c != '\'' && !buf.is_empty() {
+                        out.push(std::mem::take(&mut buf));
+                    }
+                }
+                if !buf.is_empty() {
+                    out.push(buf);
+                }
+            }
+            out
+        };
+        let samples = [
+            "Don't take it ok'ay: 3.5 mg, twice (a day); e.g. 5-HT3 'tis x'1 1'2 a''b it's' _a_b_ a:b",
+            "Brand5000b1 drug12x0. \"Quoted\" -- end' 'start O'Neill 90's",
+        ];
+        for s in samples {
+            let mut fast = Vec::new();
+            ascii_tokens(s, &mut String::new(), |t| fast.push(t.to_string()));
+            assert_eq!(fast, slow(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn body_words_are_stemmed_by_language() {
+        let en = Stem::new("en-GB");
+        assert_eq!(en.stem("fractures"), "fractur");
+        assert_eq!(en.stem("fracture"), "fractur");
+        assert_eq!(en.stem("breaking"), "break");
+        assert_eq!(en.stem("medicines"), "medicin");
+        assert_eq!(en.stem("5000"), "5000");
+        let fr = Stem::new("fr");
+        assert_eq!(fr.stem("médicaments"), fr.stem("médicament"));
+        let none = Stem::new("ja");
+        assert_eq!(none.stem("fractures"), "fractures");
+        assert!(algorithm("xx").is_none());
+    }
+
+    #[test]
+    fn one_typo_after_two_letters() {
+        assert!(within_one_typo("fosamx", "fosamax")); // left out
+        assert!(within_one_typo("fosamaxx", "fosamax")); // added
+        assert!(within_one_typo("fosanax", "fosamax")); // changed
+        assert!(within_one_typo("fosmaax", "fosamax")); // swapped
+        assert!(within_one_typo("fosamax", "fosamax"));
+        assert!(!within_one_typo("fsoamax", "fosamax")); // in the first two letters
+        assert!(!within_one_typo("fosmx", "fosamax")); // two edits
+        assert!(!within_one_typo("fosanay", "fosamax"));
+        assert_eq!(fuzzy_key("fosamax").as_deref(), Some("fo~max"));
+        assert_eq!(fuzzy_key("évista").as_deref(), Some("év~sta"));
+        assert_eq!(fuzzy_key("abcd"), None);
+    }
+}

@@ -1,0 +1,527 @@
+//! Incremental rebuilds for serve and watch: the sources, the model and the output of the
+//! last build are kept; a batch of changed files re-reads only those files, reuses every
+//! page body whose inputs did not change, and re-renders exactly the pages whose output
+//! can have changed. After any sequence of edits the files equal a fresh full build.
+
+use super::snapshot::Files;
+use crate::build::{self, BuildError};
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::{self, Asset, Loaded, Source};
+use crate::render::{self, theme, Generated, Renderer};
+use crate::site::{PageId, Site};
+use crate::write::{self, Entry};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// Output paths written or rewritten, and removed.
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    /// Pages rendered through their templates.
+    pub rendered: usize,
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the site built (no errors); if not, the files are the last good ones.
+    pub ok: bool,
+    /// The rebuild could not even start (bad configuration).
+    pub fatal: bool,
+}
+
+/// The state kept between rebuilds.
+pub struct Incremental {
+    root: PathBuf,
+    base_url: Option<String>,
+    drafts: bool,
+    config: Option<Config>,
+    sources: BTreeMap<String, Arc<Source>>,
+    draft_paths: BTreeSet<String>,
+    load_errors: BTreeMap<String, Diagnostic>,
+    static_files: Vec<Asset>,
+    content_assets: Vec<Asset>,
+    renderer: Option<Renderer>,
+    site: Option<Site>,
+    /// The output of the last good build.
+    files: Files,
+    /// The static files and content assets in it.
+    asset_paths: BTreeSet<String>,
+    /// The page checks' findings for each page of `site`.
+    page_diags: Vec<Vec<Diagnostic>>,
+    /// The search index files of the last good build.
+    index_paths: HashSet<String>,
+}
+
+impl Incremental {
+    /// Loads everything and builds the whole site once.
+    pub fn new(root: &Path, base_url: Option<&str>, drafts: bool) -> (Incremental, Update) {
+        let mut inc = Incremental {
+            root: root.to_path_buf(),
+            base_url: base_url.map(str::to_string),
+            drafts,
+            config: None,
+            sources: BTreeMap::new(),
+            draft_paths: BTreeSet::new(),
+            load_errors: BTreeMap::new(),
+            static_files: Vec::new(),
+            content_assets: Vec::new(),
+            renderer: None,
+            site: None,
+            files: Files::new(),
+            asset_paths: BTreeSet::new(),
+            page_diags: Vec::new(),
+            index_paths: HashSet::new(),
+        };
+        let update = inc.full();
+        (inc, update)
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Re-reads everything (a configuration change, or the first build).
+    fn full(&mut self) -> Update {
+        self.site = None;
+        self.renderer = None;
+        self.sources.clear();
+        self.draft_paths.clear();
+        self.load_errors.clear();
+        self.config = match build::load_config(&self.root, self.base_url.as_deref()) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let d = match e {
+                    BuildError::Config(d) => *d,
+                    other => Diagnostic::error("config", CONFIG_FILE, other.to_string()),
+                };
+                return Update {
+                    diagnostics: vec![d],
+                    fatal: true,
+                    ..Update::default()
+                };
+            }
+        };
+        let loaded = load::load(&self.root, self.drafts);
+        for s in loaded.sources {
+            self.sources.insert(s.content_path.clone(), s);
+        }
+        self.draft_paths = loaded.drafts;
+        for d in loaded.diagnostics {
+            let key = content_path_of(&d.path).unwrap_or_default();
+            self.load_errors.insert(key, d);
+        }
+        self.static_files = loaded.static_files;
+        self.content_assets = loaded.content_assets;
+        self.rebuild(&HashSet::new(), true)
+    }
+
+    /// Applies a batch of changed paths (relative to the root).
+    pub fn apply(&mut self, batch: &[PathBuf]) -> Update {
+        if self.config.is_none() || batch.iter().any(|p| p == Path::new(CONFIG_FILE)) {
+            return self.full();
+        }
+        let mut templates_changed = HashSet::new();
+        let mut rewalk_static = false;
+        let mut rewalk_assets = false;
+        for path in batch {
+            let rel = path.to_string_lossy().replace('\\', "/");
+            if let Some(cp) = rel.strip_prefix("content/") {
+                if cp.ends_with(".md") {
+                    self.reload_source(cp);
+                } else {
+                    rewalk_assets = true;
+                }
+            } else if rel == load::CONTENT_DIR {
+                // The folder itself appeared or went: read it all again.
+                return self.full();
+            } else if let Some(t) = rel.strip_prefix("templates/") {
+                templates_changed.insert(t.to_string());
+            } else if rel == load::TEMPLATES_DIR {
+                templates_changed.insert(String::new());
+            } else if rel.starts_with("static") {
+                rewalk_static = true;
+            }
+        }
+        // A folder renamed or removed under content/ leaves pages whose file is gone.
+        let gone: Vec<String> = self
+            .sources
+            .keys()
+            .filter(|cp| !self.root.join(load::CONTENT_DIR).join(cp).is_file())
+            .cloned()
+            .collect();
+        for cp in gone {
+            self.sources.remove(&cp);
+        }
+        let new_files: Vec<String> = batch
+            .iter()
+            .filter_map(|p| p.to_str())
+            .filter_map(|p| p.strip_prefix("content/"))
+            .filter(|p| !p.ends_with(".md"))
+            .map(str::to_string)
+            .collect();
+        // A new folder of pages: its files arrive as one event for the folder.
+        for dir in new_files {
+            let abs = self.root.join(load::CONTENT_DIR).join(&dir);
+            if abs.is_dir() {
+                for (rel, _) in load::walk_files(&abs) {
+                    if rel.ends_with(".md") {
+                        self.reload_source(&format!("{dir}/{rel}"));
+                    }
+                }
+            }
+        }
+        if rewalk_assets {
+            self.content_assets =
+                asset_list(&self.root.join(load::CONTENT_DIR), |r| !r.ends_with(".md"));
+        }
+        if rewalk_static {
+            self.static_files = asset_list(&self.root.join(load::STATIC_DIR), |_| true);
+        }
+        if !templates_changed.is_empty() {
+            self.renderer = None;
+        }
+        self.rebuild(&templates_changed, rewalk_static || rewalk_assets)
+    }
+
+    fn reload_source(&mut self, cp: &str) {
+        self.sources.remove(cp);
+        self.draft_paths.remove(cp);
+        self.load_errors.remove(cp);
+        if !self.root.join(load::CONTENT_DIR).join(cp).is_file() {
+            return;
+        }
+        match load::load_source(&self.root, cp) {
+            Ok(s) if s.front.draft && !self.drafts => {
+                self.draft_paths.insert(cp.to_string());
+            }
+            Ok(s) => {
+                self.sources.insert(cp.to_string(), Arc::new(s));
+            }
+            Err(d) => {
+                self.load_errors.insert(cp.to_string(), d);
+            }
+        }
+    }
+
+    /// Builds the model again (reusing bodies), checks it and re-renders what changed.
+    fn rebuild(&mut self, templates_changed: &HashSet<String>, assets_changed: bool) -> Update {
+        let config = self.config.clone().expect("configuration loaded");
+        let loaded = Loaded {
+            sources: self.sources.values().cloned().collect(),
+            content_assets: self.content_assets.clone(),
+            static_files: self.static_files.clone(),
+            drafts: self.draft_paths.clone(),
+            diagnostics: Vec::new(),
+        };
+        let t = std::time::Instant::now();
+        let site = Site::build_reusing(config, loaded, self.site.as_ref());
+        build::timing("incremental model", t);
+        let t = std::time::Instant::now();
+        let mut diags: Vec<Diagnostic> = self.load_errors.values().cloned().collect();
+        diags.extend(crate::checks::run_site(&site));
+        let page_diags = self.check_pages(&site);
+        diags.extend(page_diags.iter().flatten().cloned());
+        build::timing("incremental checks", t);
+        if self.renderer.is_none() {
+            match Renderer::new(&self.root, &site) {
+                Ok(r) => self.renderer = Some(r),
+                Err(d) => diags.push(d),
+            }
+        }
+        let pages = site.pages.len();
+        let Some(renderer) = self.renderer.as_ref() else {
+            diagnostic::sort(&mut diags);
+            return Update {
+                diagnostics: diags,
+                pages,
+                ..Update::default()
+            };
+        };
+        let t = std::time::Instant::now();
+        let (ids, generated) = match &self.site {
+            Some(prev) if !self.files.is_empty() && templates_changed.is_empty() => {
+                dirty(prev, &site)
+            }
+            _ => ((0..site.pages.len()).collect(), Generated::all()),
+        };
+        let (mut rendered, render_diags) =
+            renderer.render_some(&site, &ids, generated, &AtomicUsize::new(0));
+        build::timing("incremental render", t);
+        // The search index: its shards are byte-identical where their terms did not change,
+        // so only the touched ones count as changed files.
+        let t = std::time::Instant::now();
+        let index = crate::search::index_files(&site);
+        let index_paths: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();
+        rendered.extend(index);
+        build::timing("incremental search", t);
+        diags.extend(render_diags);
+        diagnostic::sort(&mut diags);
+        let mut update = Update {
+            rendered: ids.len(),
+            pages,
+            ..Update::default()
+        };
+        if !build::passes(&diags, false) {
+            // Keep the last good files and model: the next build is compared with them.
+            update.diagnostics = diags;
+            return update;
+        }
+        let full = ids.len() == pages && generated == Generated::all();
+        let layer = if full || assets_changed {
+            asset_layer(&site)
+        } else {
+            Files::new()
+        };
+        let mut next: Files = if full {
+            layer
+        } else {
+            let mut next = self.files.clone();
+            if assets_changed {
+                // Pages win over files of the same path, as in a full build.
+                let outputs: HashSet<String> = output_paths(&site);
+                for old in self.asset_paths.iter() {
+                    if !layer.contains_key(old) && !outputs.contains(old) {
+                        next.remove(old);
+                    }
+                }
+                for (p, b) in &layer {
+                    if !outputs.contains(p) {
+                        next.insert(p.clone(), b.clone());
+                    }
+                }
+            }
+            next
+        };
+        if full || assets_changed {
+            self.asset_paths = asset_layer_paths(&site);
+        }
+        // Index files of the last build that this one no longer writes.
+        for old in &self.index_paths {
+            if !index_paths.contains(old) {
+                next.remove(old);
+            }
+        }
+        for f in rendered {
+            next.insert(f.path, f.bytes.into());
+        }
+        for (path, bytes) in &next {
+            if self
+                .files
+                .get(path)
+                .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
+            {
+                update.changed.push(path.clone());
+            }
+        }
+        for path in self.files.keys() {
+            if !next.contains_key(path) {
+                update.removed.push(path.clone());
+            }
+        }
+        update.changed.sort();
+        update.removed.sort();
+        update.diagnostics = diags;
+        update.ok = true;
+        self.files = next;
+        self.site = Some(site);
+        self.page_diags = page_diags;
+        self.index_paths = index_paths;
+        update
+    }
+}
+
+impl Incremental {
+    /// The page checks for every page: run again only on pages whose source or links
+    /// changed since the last good build, reused for the others.
+    fn check_pages(&self, site: &Site) -> Vec<Vec<Diagnostic>> {
+        let prev = self.site.as_ref().filter(|p| {
+            p.pages.len() == site.pages.len()
+                && self.page_diags.len() == site.pages.len()
+                && p.pages
+                    .iter()
+                    .zip(&site.pages)
+                    .all(|(a, b)| a.source.content_path == b.source.content_path)
+        });
+        let stale: Vec<&crate::site::Page> = site
+            .pages
+            .iter()
+            .filter(|b| {
+                prev.is_none_or(|p| {
+                    let a = &p.pages[b.id];
+                    !Arc::ptr_eq(&a.source, &b.source)
+                        || a.links != b.links
+                        || a.unknown_refs != b.unknown_refs
+                        || a.review_due != b.review_due
+                })
+            })
+            .collect();
+        let mut out: Vec<Vec<Diagnostic>> = match prev {
+            Some(_) => self.page_diags.clone(),
+            None => vec![Vec::new(); site.pages.len()],
+        };
+        for page in &stale {
+            out[page.id].clear();
+        }
+        let by_file: std::collections::HashMap<&Path, PageId> = stale
+            .iter()
+            .map(|p| (p.source.file.as_path(), p.id))
+            .collect();
+        for d in crate::checks::run_pages(site, &stale) {
+            if let Some(&id) = by_file.get(d.path.as_path()) {
+                out[id].push(d);
+            }
+        }
+        out
+    }
+}
+
+/// The static files and content assets, read into memory.
+fn asset_layer(site: &Site) -> Files {
+    let builtin = theme::builtin_static();
+    let mut files = Files::new();
+    for e in write::layered(&[], &builtin, &site.static_files, &site.content_assets) {
+        let bytes: Arc<[u8]> = match e {
+            Entry::Static(_, b) => b.into(),
+            Entry::Copy(_, src) => match std::fs::read(src) {
+                Ok(b) => b.into(),
+                Err(_) => continue,
+            },
+            Entry::Bytes(f) => f.bytes.as_slice().into(),
+        };
+        files.insert(e.rel().to_string(), bytes);
+    }
+    files
+}
+
+fn asset_layer_paths(site: &Site) -> BTreeSet<String> {
+    theme::builtin_static()
+        .into_iter()
+        .map(|(p, _)| p)
+        .chain(site.static_files.iter().map(|a| a.output_path.clone()))
+        .chain(site.content_assets.iter().map(|a| a.output_path.clone()))
+        .collect()
+}
+
+/// Every path the renderer writes (pages, aliases, generated files).
+fn output_paths(site: &Site) -> HashSet<String> {
+    site.pages
+        .iter()
+        .map(render::page_output_path)
+        .chain(
+            site.aliases
+                .iter()
+                .map(|(a, _)| render::alias_output_path(a)),
+        )
+        .chain(
+            [
+                "drugs/index.html",
+                "search/index.html",
+                "404.html",
+                "sitemap.xml",
+                "robots.txt",
+            ]
+            .into_iter()
+            .map(str::to_string),
+        )
+        .collect()
+}
+
+fn asset_list(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<Asset> {
+    load::walk_files(dir)
+        .into_iter()
+        .filter(|(rel, _)| keep(rel))
+        .map(|(output_path, file)| Asset { output_path, file })
+        .collect()
+}
+
+fn content_path_of(path: &Path) -> Option<String> {
+    path.strip_prefix(load::CONTENT_DIR)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
+/// The pages (and generated files) whose output can differ between `prev` and `next`.
+/// With a different set of pages, everything is rendered again.
+fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
+    let all = || ((0..next.pages.len()).collect(), Generated::all());
+    if prev.pages.len() != next.pages.len()
+        || prev
+            .pages
+            .iter()
+            .zip(&next.pages)
+            .any(|(a, b)| a.source.content_path != b.source.content_path || a.kind != b.kind)
+    {
+        return all();
+    }
+    let n = next.pages.len();
+    // What every page may show of another (the site's lists): title and summary.
+    let listed_changed: Vec<bool> = prev
+        .pages
+        .iter()
+        .zip(&next.pages)
+        .map(|(a, b)| a.title() != b.title() || a.summary() != b.summary())
+        .collect();
+    // What a neighbour may show (its drugs, names, dates...): anything in the front matter.
+    let ref_changed: Vec<bool> = prev
+        .pages
+        .iter()
+        .zip(&next.pages)
+        .map(|(a, b)| a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start])
+        .collect();
+    let site_changed = (0..n).any(|i| {
+        listed_changed[i]
+            && (next.pages[i].kind.is_section()
+                || matches!(
+                    next.pages[i].kind,
+                    crate::site::PageKind::DrugClass | crate::site::PageKind::Condition
+                ))
+    }) || prev.aliases != next.aliases;
+    if site_changed {
+        return all();
+    }
+    let mut dirty = vec![false; n];
+    for (i, (a, b)) in prev.pages.iter().zip(&next.pages).enumerate() {
+        let own = !Arc::ptr_eq(&a.source, &b.source)
+            || !Arc::ptr_eq(&a.content_html, &b.content_html)
+            || a.treats != b.treats
+            || prev.related_of(i) != next.related_of(i)
+            || a.treated_by != b.treated_by
+            || a.mentioned_on != b.mentioned_on
+            || a.pages != b.pages
+            || a.subsections != b.subsections
+            || a.previous != b.previous
+            || a.next != b.next
+            || a.parent != b.parent
+            || a.review_due != b.review_due;
+        let shows_changed = || {
+            let related = next.related_of(i);
+            b.treats
+                .iter()
+                .chain(&related)
+                .chain(&b.treated_by)
+                .chain(&b.mentioned_on)
+                .chain(&b.pages)
+                .chain(&b.subsections)
+                .chain(b.previous.iter())
+                .chain(b.next.iter())
+                .chain(next.breadcrumbs(i).iter())
+                .any(|&j| ref_changed[j])
+        };
+        dirty[i] = own || shows_changed();
+    }
+    let drug_index_changed =
+        !Arc::ptr_eq(&prev.drug_index, &next.drug_index) && prev.drug_index != next.drug_index;
+    let ids: Vec<PageId> = (0..n).filter(|&i| dirty[i]).collect();
+    (
+        ids,
+        Generated {
+            a_to_z: drug_index_changed,
+            pages: false,
+            aliases: false,
+        },
+    )
+}

@@ -1,0 +1,300 @@
+//! Incremental rebuilds equal full builds: random sequences of edits (bodies, titles,
+//! summaries, brand names, treats, headings, new and deleted pages, broken and fixed links,
+//! templates, static files, the configuration), each followed by an incremental rebuild
+//! whose files must equal a fresh full build of the same sources, byte for byte.
+
+use formulary::serve::incremental::Incremental;
+use std::path::{Path, PathBuf};
+
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn class(i: usize, title: &str, brand: &str, treats: usize, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nkind = \"drug-class\"\nsummary = \"Summary of class {i}.\"\nreviewed = 2026-10-01\ntreats = [\"conditions/c{treats}.md\"]\ndrugs = [{{ name = \"drug{i}\", brands = [\"{brand}\"] }}]\n+++\n\n## What these medicines are\n\n{body}\n\n## Who can and cannot take them\n\nText.\n\n## How to take them\n\nText.\n\n## Side effects\n\nText.\n"
+    )
+}
+
+fn condition(i: usize, title: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\nkind = \"condition\"\nsummary = \"About condition {i}.\"\nreviewed = 2026-10-01\n+++\n\n## What is it?\n\nPeople with it may take drug0 or drug1.\n")
+}
+
+fn fixture(root: &Path) {
+    write(
+        root,
+        "formulary.toml",
+        "title = \"Test\"\nbase_url = \"https://example.org/\"\n",
+    );
+    write(
+        root,
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\nWelcome. Start with [class 0](drug-classes/k0.md).\n",
+    );
+    write(
+        root,
+        "content/drug-classes/_index.md",
+        "+++\ntitle = \"Classes\"\n+++\n",
+    );
+    write(
+        root,
+        "content/conditions/_index.md",
+        "+++\ntitle = \"Conditions\"\n+++\n",
+    );
+    for i in 0..4 {
+        let body = format!(
+            "Class {i} is like [class {}](k{}.md#side-effects). Some take drug{} or Brand{}.",
+            (i + 1) % 4,
+            (i + 1) % 4,
+            (i + 2) % 4,
+            (i + 3) % 4
+        );
+        write(
+            root,
+            &format!("content/drug-classes/k{i}.md"),
+            &class(i, &format!("Class {i}"), &format!("Brand{i}"), i % 2, &body),
+        );
+    }
+    for i in 0..2 {
+        write(
+            root,
+            &format!("content/conditions/c{i}.md"),
+            &condition(i, &format!("Condition {i}")),
+        );
+    }
+    write(root, "content/guide.md", "+++\ntitle = \"Guide\"\nsummary = \"A guide.\"\n+++\n\nAsk about Brand2 and Condition 1.\n\n## Steps\n\nGo.\n");
+    write(root, "static/extra.css", "body { color: black }\n");
+}
+
+fn full_files(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let (inc, update) = Incremental::new(root, None, false);
+    assert!(
+        update.ok,
+        "the full build must succeed: {:?}",
+        update.diagnostics
+    );
+    sorted(&inc)
+}
+
+fn sorted(inc: &Incremental) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = inc
+        .files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Applies one random edit; returns the paths it touched (relative to the root).
+fn edit(root: &Path, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
+    let k = rng.below(4);
+    let class_path = format!("content/drug-classes/k{k}.md");
+    let exists = root.join(&class_path).is_file();
+    let body = format!(
+        "Edited at step {step}. See [class {}](k{}.md) and drug{} and Brand{}.",
+        (k + 1) % 4,
+        (k + 1) % 4,
+        rng.below(4),
+        rng.below(4)
+    );
+    match rng.below(12) {
+        0 => write(
+            root,
+            &class_path,
+            &class(k, &format!("Class {k}"), &format!("Brand{k}"), k % 2, &body),
+        ),
+        1 => write(
+            root,
+            &class_path,
+            &class(
+                k,
+                &format!("Class {k} renamed {step}"),
+                &format!("Brand{k}"),
+                k % 2,
+                &body,
+            ),
+        ),
+        2 => write(
+            root,
+            &class_path,
+            &class(
+                k,
+                &format!("Class {k}"),
+                &format!("NewBrand{step}"),
+                k % 2,
+                &body,
+            ),
+        ),
+        3 => write(
+            root,
+            &class_path,
+            &class(
+                k,
+                &format!("Class {k}"),
+                &format!("Brand{k}"),
+                (k + 1) % 2,
+                &body,
+            ),
+        ),
+        4 => {
+            let c = rng.below(2);
+            write(
+                root,
+                &format!("content/conditions/c{c}.md"),
+                &condition(c, &format!("Condition {c} v{step}")),
+            );
+            return vec![PathBuf::from(format!("content/conditions/c{c}.md"))];
+        }
+        5 if exists => {
+            // Delete a class nobody needs to link to: k3 (links to it would break).
+            std::fs::remove_file(root.join("content/drug-classes/k3.md")).ok();
+            for i in 0..3 {
+                let body = format!("Class {i} stands alone. drug{} helps.", (i + 1) % 3);
+                write(
+                    root,
+                    &format!("content/drug-classes/k{i}.md"),
+                    &class(i, &format!("Class {i}"), &format!("Brand{i}"), i % 2, &body),
+                );
+            }
+            return (0..4)
+                .map(|i| PathBuf::from(format!("content/drug-classes/k{i}.md")))
+                .collect();
+        }
+        6 => {
+            write(root, "content/guide.md", &format!("+++\ntitle = \"Guide\"\nsummary = \"A guide, v{step}.\"\n+++\n\nAsk about Brand{} and Condition 0.\n\n## Steps {step}\n\nGo.\n", rng.below(4)));
+            return vec![PathBuf::from("content/guide.md")];
+        }
+        7 => {
+            write(
+                root,
+                &format!("content/news/n{step}.md"),
+                &format!(
+                    "+++\ntitle = \"News {step}\"\n+++\n\nNews about drug{}.\n",
+                    rng.below(4)
+                ),
+            );
+            return vec![PathBuf::from(format!("content/news/n{step}.md"))];
+        }
+        8 => {
+            write(
+                root,
+                "static/extra.css",
+                &format!("body {{ color: #{:03} }}\n", step % 1000),
+            );
+            return vec![PathBuf::from("static/extra.css")];
+        }
+        9 => {
+            write(root, "templates/article.html", &format!("{{% extends \"base.html\" %}}\n{{% block main %}}<h1>{{{{ page.title }}}}</h1><p>v{step}</p>{{{{ page.content | safe }}}}{{% endblock main %}}\n"));
+            return vec![PathBuf::from("templates/article.html")];
+        }
+        10 => {
+            write(
+                root,
+                "formulary.toml",
+                &format!("title = \"Test {step}\"\nbase_url = \"https://example.org/\"\n"),
+            );
+            return vec![PathBuf::from("formulary.toml")];
+        }
+        _ => {
+            // A heading renamed: links to its old anchor from other pages must follow.
+            write(root, "content/guide.md", &format!("+++\ntitle = \"Guide\"\nsummary = \"A guide.\"\n+++\n\nSee [class {k}](drug-classes/k{k}.md#side-effects).\n\n## Steps\n\nGo.\n"));
+            return vec![PathBuf::from("content/guide.md")];
+        }
+    }
+    vec![PathBuf::from(class_path)]
+}
+
+#[test]
+fn random_edit_sequences_equal_full_builds() {
+    for seed in 1..=5u64 {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fixture(root);
+        let (mut inc, first) = Incremental::new(root, None, false);
+        assert!(first.ok, "{:?}", first.diagnostics);
+        let mut rng = Rng(seed);
+        for step in 0..16 {
+            let touched = edit(root, &mut rng, step);
+            let update = inc.apply(&touched);
+            let full = Incremental::new(root, None, false);
+            assert_eq!(
+                update.ok, full.1.ok,
+                "seed {seed} step {step}: incremental and full disagree on success: {:?}",
+                update.diagnostics
+            );
+            if update.ok {
+                let got = sorted(&inc);
+                let want = full_files(root);
+                let got_paths: Vec<&String> = got.iter().map(|(p, _)| p).collect();
+                let want_paths: Vec<&String> = want.iter().map(|(p, _)| p).collect();
+                assert_eq!(
+                    got_paths, want_paths,
+                    "seed {seed} step {step} ({touched:?}): file lists differ"
+                );
+                for ((p, a), (_, b)) in got.iter().zip(&want) {
+                    assert!(a == b, "seed {seed} step {step} ({touched:?}): {p} differs from a full build:\n--- incremental\n{}\n--- full\n{}", String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_body_edit_re_renders_only_that_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (mut inc, _) = Incremental::new(root, None, false);
+    write(root, "content/guide.md", "+++\ntitle = \"Guide\"\nsummary = \"A guide.\"\n+++\n\nAsk about Brand2 and Condition 1 today.\n\n## Steps\n\nGo.\n");
+    let update = inc.apply(&[PathBuf::from("content/guide.md")]);
+    assert!(update.ok);
+    assert_eq!(update.rendered, 1, "{update:?}");
+    assert!(
+        update.changed.contains(&"guide/index.html".to_string()),
+        "{:?}",
+        update.changed
+    );
+    assert!(
+        update
+            .changed
+            .iter()
+            .all(|p| p == "guide/index.html" || p == "sitemap.xml" || p.starts_with("search/")),
+        "{:?}",
+        update.changed
+    );
+}
+
+#[test]
+fn a_title_edit_re_renders_the_pages_that_list_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (mut inc, _) = Incremental::new(root, None, false);
+    // The guide autolinks Brand2, so class 2 lists it under "Mentioned on".
+    write(root, "content/guide.md", "+++\ntitle = \"Guide to it all\"\nsummary = \"A guide.\"\n+++\n\nAsk about Brand2 and Condition 1.\n\n## Steps\n\nGo.\n");
+    let update = inc.apply(&[PathBuf::from("content/guide.md")]);
+    assert!(update.ok);
+    assert!(
+        update
+            .changed
+            .contains(&"drug-classes/k2/index.html".to_string()),
+        "class 2 lists the guide: {:?}",
+        update.changed
+    );
+    assert!(update.rendered < 10, "{update:?}");
+}
