@@ -226,6 +226,96 @@ fn three_hundred_pages_build_clean_and_every_link_resolves() {
     );
 }
 
+/// The part of a page inside `<section class="page-links NAME">`.
+fn section<'a>(page: &'a str, class: &str) -> &'a str {
+    let start = page
+        .find(&format!("<section class=\"page-links {class}\">"))
+        .unwrap_or_else(|| panic!("no {class} section"));
+    let end = page[start..]
+        .find("</section>")
+        .map_or(page.len(), |e| start + e);
+    &page[start..end]
+}
+
+/// The cross-links of the 300-page site, checked everywhere, not by sample: every name in
+/// the A to Z, every first mention of another class's brand, every condition's list of
+/// medicines and every class's "Mentioned on".
+#[test]
+fn three_hundred_pages_are_cross_linked_everywhere() {
+    let files = formulary_site();
+    let root = tempfile::tempdir().unwrap();
+    write_generated(root.path(), &files);
+    let outs = tempfile::tempdir().unwrap();
+    let out = outs.path().join("public");
+    assert_clean(&build(root.path(), &out, &[]));
+    let tree = read_tree(&out);
+    let page = |p: &str| String::from_utf8_lossy(&tree[p]).into_owned();
+    let class_url = |i: usize| format!("/drug-classes/class-{i:03}/");
+
+    // The A to Z: every generic and brand name, linked to its class at the drug's anchor.
+    let az = page("drugs/index.html");
+    for i in 0..CLASSES {
+        for k in 0..2 {
+            let href = format!("href=\"{}#drug-{}\"", class_url(i), generic(i, k));
+            for name in [generic(i, k), brand(i, k)] {
+                assert!(
+                    az.contains(&format!("{href}>{name}</a>")),
+                    "{name} is not in the A to Z linked to class {i}"
+                );
+            }
+        }
+    }
+
+    // Who links to each class: its previous class, the classes that name it as their far
+    // class (a link and an autolinked brand), and the condition that points at it.
+    let mut linked_from: Vec<Vec<String>> = vec![Vec::new(); CLASSES];
+    for i in 0..CLASSES {
+        let far = (i * 7 + 13) % CLASSES;
+        linked_from[(i + 1) % CLASSES].push(class_url(i));
+        linked_from[far].push(class_url(i));
+    }
+    for c in 0..CONDITIONS {
+        linked_from[c * 5].push(format!("/conditions/cond-{c:02}/"));
+    }
+    for i in 0..CLASSES {
+        let html = page(&format!("drug-classes/class-{i:03}/index.html"));
+        // The first mention of the far class's brand links to that class's drug anchor.
+        let far = (i * 7 + 13) % CLASSES;
+        let want = format!(
+            "<a href=\"{}#drug-{}\">{}</a>",
+            class_url(far),
+            generic(far, 1),
+            brand(far, 1)
+        );
+        assert!(
+            html.contains(&want),
+            "class {i} does not autolink {}",
+            brand(far, 1)
+        );
+        let mentioned = section(&html, "mentioned-on");
+        for from in &linked_from[i] {
+            assert!(
+                mentioned.contains(&format!("href=\"{from}\"")),
+                "class {i} does not list {from} under Mentioned on"
+            );
+        }
+    }
+
+    // Every condition lists every class that treats it.
+    for c in 0..CONDITIONS {
+        let html = page(&format!("conditions/cond-{c:02}/index.html"));
+        let listed = section(&html, "treated-by");
+        for i in 0..CLASSES {
+            let treats = i % CONDITIONS == c || (i * 3 + 1) % CONDITIONS == c;
+            assert_eq!(
+                listed.contains(&format!("href=\"{}\"", class_url(i))),
+                treats,
+                "condition {c} and class {i}"
+            );
+        }
+    }
+}
+
 // --- a book carried over from mdBook ----------------------------------------------------
 
 const PARTS: usize = 5;
