@@ -1,7 +1,7 @@
 //! The command line: parse arguments, call a command, map the outcome to an exit status
 //! (0 success, 1 the site has errors, 2 the command line or configuration is wrong).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use formulary::build::{self, BuildError, Options};
 use formulary::diagnostic::{self, Format};
 use formulary::load::front_matter::Kind;
@@ -20,22 +20,36 @@ struct Cli {
     command: Command,
 }
 
+/// The site and which of its pages to read: shared by every command that reads a site.
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's folder (with formulary.toml, content/, templates/, static/)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages with draft = true
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// Where a build goes and under which address: shared by build and watch.
+#[derive(Args)]
+struct OutputArgs {
+    /// Where to write the site (default: public/ under the root)
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Override base_url (e.g. https://user.github.io/repo/)
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (replaced only if the build succeeds)
     Build {
-        /// The site's folder (with formulary.toml, content/, templates/, static/)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (default: public/ under the root)
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Override base_url (e.g. https://user.github.io/repo/)
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages with draft = true
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        out: OutputArgs,
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
@@ -45,11 +59,8 @@ enum Command {
     },
     /// Run every check; write nothing
     Check {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Include pages with draft = true
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
@@ -65,8 +76,8 @@ enum Command {
     },
     /// Build, serve on 127.0.0.1, rebuild on every save and reload the browser
     Serve {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         #[arg(long, default_value_t = 1111)]
         port: u16,
         #[arg(long, default_value = "127.0.0.1")]
@@ -74,24 +85,17 @@ enum Command {
         /// Open the site in the default browser
         #[arg(long)]
         open: bool,
-        /// Include pages with draft = true
-        #[arg(long)]
-        drafts: bool,
         /// Poll for changes (for file systems that send no events)
         #[arg(long)]
         poll: bool,
     },
     /// Rebuild the output folder on every change, without a server
     Watch {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (default: public/ under the root)
-        #[arg(long)]
-        output: Option<PathBuf>,
-        #[arg(long)]
-        base_url: Option<String>,
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Poll for changes (for file systems that send no events)
         #[arg(long)]
         poll: bool,
     },
@@ -123,18 +127,15 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
+            site: SiteArgs { root, drafts },
+            out,
             strict,
             format,
         } => {
-            let output = output.unwrap_or_else(|| root.join("public"));
             let opts = Options {
+                output: out.output.unwrap_or_else(|| root.join("public")),
                 root,
-                output,
-                base_url,
+                base_url: out.base_url,
                 drafts,
                 strict,
             };
@@ -165,8 +166,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Check {
-            root,
-            drafts,
+            site: SiteArgs { root, drafts },
             strict,
             format,
             report,
@@ -207,11 +207,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve {
-            root,
+            site: SiteArgs { root, drafts },
             port,
             interface,
             open,
-            drafts,
             poll,
         } => {
             let opts = formulary::serve::ServeOptions {
@@ -231,17 +230,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Watch {
-            root,
-            output,
-            base_url,
-            drafts,
+            site: SiteArgs { root, drafts },
+            out,
             poll,
         } => {
-            let output = output.unwrap_or_else(|| root.join("public"));
             let opts = Options {
+                output: out.output.unwrap_or_else(|| root.join("public")),
                 root,
-                output,
-                base_url,
+                base_url: out.base_url,
                 drafts,
                 strict: false,
             };

@@ -35,17 +35,7 @@ fn served() -> &'static Served {
         let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser");
         let _ = std::fs::remove_dir_all(&work);
         let root = work.join("site");
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        write_bytes(
-            &root,
-            "formulary.toml",
-            &std::fs::read(manifest.join("formulary.toml")).unwrap(),
-        );
-        for sub in ["content", "templates", "static"] {
-            for (rel, bytes) in read_tree(&manifest.join(sub)) {
-                write_bytes(&root, &format!("{sub}/{rel}"), &bytes);
-            }
-        }
+        copy_sample_site(&root);
         let www = work.join("www");
         let out = www.join("bones");
         build(

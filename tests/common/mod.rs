@@ -39,6 +39,22 @@ pub fn write_bytes(root: &Path, path: &str, bytes: &[u8]) {
     std::fs::write(&p, bytes).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
 }
 
+/// Copies the repository's sample site (configuration, content, templates, static files)
+/// to `root`, for tests that change it before building.
+pub fn copy_sample_site(root: &Path) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    write_bytes(
+        root,
+        "formulary.toml",
+        &std::fs::read(manifest.join("formulary.toml")).unwrap(),
+    );
+    for sub in ["content", "templates", "static"] {
+        for (rel, bytes) in read_tree(&manifest.join(sub)) {
+            write_bytes(root, &format!("{sub}/{rel}"), &bytes);
+        }
+    }
+}
+
 /// The `formulary` binary, with a fixed `SOURCE_DATE_EPOCH`, no colour and no CI detection
 /// surprises.
 pub fn formulary() -> Command {
