@@ -2,7 +2,7 @@
 //! `check` and (later) `serve`.
 
 use crate::config::Config;
-use crate::diagnostic::{self, Diagnostic, Level};
+use crate::diagnostic::{self, Diagnostic};
 use crate::render::{OutputFile, Renderer};
 use crate::site::Site;
 use crate::write::{self, WriteError};
@@ -212,9 +212,4 @@ pub fn summary(verb: &str, pages: usize, diags: &[Diagnostic], elapsed: Duration
         plural(errors, "error"),
         plural(warnings, "warning")
     )
-}
-
-/// Levels in order, for callers that count.
-pub fn worst(diags: &[Diagnostic]) -> Option<Level> {
-    diags.iter().map(|d| d.level).max()
 }

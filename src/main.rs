@@ -127,18 +127,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build {
-            site: SiteArgs { root, drafts },
+            site,
             out,
             strict,
             format,
         } => {
-            let opts = Options {
-                output: out.output.unwrap_or_else(|| root.join("public")),
-                root,
-                base_url: out.base_url,
-                drafts,
-                strict,
-            };
+            let opts = build_options(site, out, strict);
             match build::build(&opts) {
                 Ok(outcome) => {
                     diagnostic::print(&outcome.diagnostics, format);
@@ -229,18 +223,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Watch {
-            site: SiteArgs { root, drafts },
-            out,
-            poll,
-        } => {
-            let opts = Options {
-                output: out.output.unwrap_or_else(|| root.join("public")),
-                root,
-                base_url: out.base_url,
-                drafts,
-                strict: false,
-            };
+        Command::Watch { site, out, poll } => {
+            let opts = build_options(site, out, false);
             match formulary::serve::watch_and_build(&opts, poll) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -276,6 +260,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// What build and watch are asked to do; the output defaults to `public/` under the root.
+fn build_options(site: SiteArgs, out: OutputArgs, strict: bool) -> Options {
+    Options {
+        output: out.output.unwrap_or_else(|| site.root.join("public")),
+        root: site.root,
+        base_url: out.base_url,
+        drafts: site.drafts,
+        strict,
     }
 }
 

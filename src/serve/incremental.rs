@@ -3,7 +3,6 @@
 //! page body whose inputs did not change, and re-renders exactly the pages whose output
 //! can have changed. After any sequence of edits the files equal a fresh full build.
 
-use super::snapshot::Files;
 use crate::build::{self, BuildError};
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::{self, Diagnostic};
@@ -15,6 +14,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
+
+/// The files of one good build, by output path.
+pub type Files = std::collections::HashMap<String, Arc<[u8]>>;
 
 /// What one rebuild did.
 #[derive(Debug, Default)]

@@ -5,11 +5,10 @@
 mod http;
 pub mod incremental;
 pub mod inject;
-pub mod snapshot;
 pub mod watch;
 
 use crate::diagnostic::{self, Diagnostic, Format};
-use snapshot::Files;
+use incremental::Files;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
