@@ -1,0 +1,94 @@
+//! `cargo bench`: the hot functions of a build, each timed on a generated monograph
+//! (about 3 KB of Markdown with lists, a table, a footnote and links), reported as the
+//! median time per call of several rounds. No harness crate: plain `Instant` timing, so
+//! compare figures from the same run and machine only.
+
+use formulary::markdown::{self, RenderInput};
+use formulary::readability;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn monograph() -> String {
+    let para = "Take your tablet each week in the morning with a full glass of water. \
+                Stay upright for thirty minutes, and tell your doctor about stomach pain. ";
+    let mut b = String::from("Bisphosphonates slow bone loss.\n\n## What these medicines are\n\n");
+    for i in 0..6 {
+        b.push_str(&para.repeat(3));
+        b.push_str(&format!(
+            "See [class {i}](./class-{i}.md#side-effects).\n\n"
+        ));
+        b.push_str("### Key facts\n\n- one a week\n- with water\n- sit up\n\n");
+    }
+    b.push_str("| Medicine | How often |\n|---|---|\n| alendronate | weekly |\n\n");
+    b.push_str(
+        "## Side effects\n\nA trial found fewer breaks.[^t]\n\n[^t]: A trial. Journal, 2000.\n",
+    );
+    b
+}
+
+/// Runs `f` in rounds of `n` calls; prints the median time per call.
+fn bench(name: &str, n: u32, mut f: impl FnMut()) {
+    let mut rounds: Vec<Duration> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            t.elapsed() / n
+        })
+        .collect();
+    rounds.sort();
+    println!(
+        "{name:<28} {:>10.1} µs per call",
+        rounds[3].as_secs_f64() * 1e6
+    );
+}
+
+fn main() {
+    let body = monograph();
+    println!("input: {} bytes of Markdown", body.len());
+    let analysis = markdown::analyze(&body);
+    let names: Vec<(String, usize)> = (0..3000).map(|i| (format!("drug{i}x0"), i)).collect();
+    let targets = (0..3000)
+        .map(|i| markdown::AutolinkTarget {
+            page: i,
+            url: format!("/c/{i}/#d"),
+        })
+        .collect();
+    let linker = markdown::Autolinker::new(names, targets);
+    let rewrite = |d: &str| d.strip_suffix(".md").map(|s| format!("/{s}/"));
+
+    bench("markdown::analyze", 200, || {
+        black_box(markdown::analyze(black_box(&body)));
+    });
+    bench("markdown::render", 200, || {
+        let input = RenderInput {
+            body: &body,
+            headings: &analysis.headings,
+            rewrite: &rewrite,
+            autolinker: None,
+            page: 0,
+        };
+        black_box(markdown::render(&input));
+    });
+    bench("markdown::render (autolinks)", 200, || {
+        let input = RenderInput {
+            body: &body,
+            headings: &analysis.headings,
+            rewrite: &rewrite,
+            autolinker: Some(&linker),
+            page: 0,
+        };
+        black_box(markdown::render(&input));
+    });
+    bench("readability::sentences", 200, || {
+        for b in &analysis.blocks {
+            black_box(readability::sentences(black_box(&b.text)));
+        }
+    });
+    bench("markdown::slugify", 20_000, || {
+        black_box(markdown::slugify(black_box(
+            "Who can and cannot take them?",
+        )));
+    });
+}
