@@ -109,11 +109,7 @@ fn fails_keeping_output(break_it: impl FnOnce(&Path)) -> Run {
 /// Finds the one error of the run and checks its check id, `path:line:col`, message parts,
 /// and (when `source` is given) the source line and the caret under column `col`.
 fn assert_only_error(run: &Run, id: &str, location: &str, parts: &[&str], source: Option<&str>) {
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error["))
-        .collect();
+    let errors = run.error_lines();
     let head = format!("error[{id}]: {location}: ");
     assert_eq!(
         errors.len(),
@@ -374,11 +370,7 @@ fn invalid_utf8_position() {
             b"+++\ntitle = \"Caf\xe9\"\n+++\nText.\n",
         );
     });
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error["))
-        .collect();
+    let errors = run.error_lines();
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     assert!(
         errors[0].contains("]: content/guides/latin1.md:2:13: ") && errors[0].contains("UTF-8"),
@@ -532,11 +524,7 @@ fn url_collision_names_both_files() {
             ],
         );
     });
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error["))
-        .collect();
+    let errors = run.error_lines();
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     let e = errors[0];
     assert!(e.starts_with("error[url-collision]: content/about"), "{e}");
@@ -917,11 +905,7 @@ fn alias_climbing_out_is_a_diagnostic() {
             )],
         );
     });
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error["))
-        .collect();
+    let errors = run.error_lines();
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     assert!(
         errors[0].contains("]: content/guides/moved.md:3:"),

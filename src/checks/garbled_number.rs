@@ -264,11 +264,16 @@ pub(crate) mod tests {
         "ibandronate 150 mg monthly",
     ];
 
-    fn fired(text: &str) -> Vec<&str> {
-        find(text)
+    /// The pieces of `text` that a finder reports.
+    pub(crate) fn fired_by(finder: fn(&str) -> Vec<Finding>, text: &str) -> Vec<&str> {
+        finder(text)
             .into_iter()
             .map(|f| &text[f.start..f.end])
             .collect()
+    }
+
+    fn fired(text: &str) -> Vec<&str> {
+        fired_by(find, text)
     }
 
     #[test]

@@ -54,10 +54,7 @@ mod tests {
     use super::*;
 
     fn fired(text: &str) -> Vec<&str> {
-        find(text)
-            .into_iter()
-            .map(|f| &text[f.start..f.end])
-            .collect()
+        super::super::garbled_number::tests::fired_by(find, text)
     }
 
     #[test]

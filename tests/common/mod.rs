@@ -93,6 +93,14 @@ impl Run {
         self
     }
 
+    /// The `error[...]` lines on stderr.
+    pub fn error_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("error["))
+            .collect()
+    }
+
     /// Diagnostic lines (`error[...]` / `warning[...]`) on stderr.
     pub fn diagnostic_lines(&self) -> Vec<&str> {
         self.stderr
