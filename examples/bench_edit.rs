@@ -7,6 +7,10 @@ use formulary::serve::incremental::Incremental;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The allocator of the formulary binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).expect("usage: bench_edit SITE_DIR"));
     let page = "content/drug-classes/class-7.md";
