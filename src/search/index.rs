@@ -6,9 +6,9 @@ use super::text::{self, Stem};
 use super::{ALPHABET, DIR, NAME, SUMMARY, TITLE};
 use crate::markdown::BlockKind;
 use crate::render::OutputFile;
-use crate::site::{Page, PageKind, Site};
+use crate::site::{Page, PageId, PageKind, Site};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A shard is split by the next character of its prefix once it is larger than this.
@@ -16,22 +16,11 @@ pub const SHARD_TARGET: usize = 12 * 1024;
 /// Documents per chunk of result data.
 pub const CHUNK: usize = 50;
 
-/// One key's value in a shard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
-    /// `(document, weight)`, by document.
-    Postings(Vec<(u32, u8)>),
-    /// A word form whose postings are under its stem.
-    Stem(String),
-    /// A one-typo key: the name words it finds.
-    Names(Vec<String>),
-}
-
 /// The whole index in memory, before it is written.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Every key, sorted.
-    pub entries: BTreeMap<String, Entry>,
+    /// Every key with its `"key":value` as it stands in a shard, sorted by key.
+    pub fragments: Vec<(String, String)>,
     /// `[title, url, summary]` by document id.
     pub docs: Vec<[String; 3]>,
 }
@@ -39,20 +28,20 @@ pub struct Index {
 /// A key while the index is built: up to 16 bytes packed into one number (tokens never
 /// hold a zero byte), so the maps the words go through hash and compare integers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
+pub(super) enum Key {
     Short(u128),
     Long(Arc<str>),
 }
 
 impl Key {
-    fn new(word: &str) -> Key {
+    pub(super) fn new(word: &str) -> Key {
         match pack(word) {
             Some(k) => Key::Short(k),
             None => Key::Long(Arc::from(word)),
         }
     }
 
-    fn to_text(&self) -> String {
+    pub(super) fn to_text(&self) -> String {
         match self {
             Key::Short(k) => unpack(*k, &mut [0; 16]).to_string(),
             Key::Long(s) => s.to_string(),
@@ -60,14 +49,12 @@ impl Key {
     }
 }
 
-/// What one page contributes.
-struct PageWords {
+/// What one page contributes (its word forms go into the [`Forms`] it was read with).
+pub(super) struct PageWords {
     /// Key (a stem or a whole name) → weight.
-    keys: Vec<(Key, u8)>,
-    /// Word forms of the page that differ from their stem.
-    forms: Vec<(String, String)>,
+    pub(super) keys: Vec<(Key, u8)>,
     /// Words of the page's names, for one-typo keys.
-    name_words: Vec<String>,
+    pub(super) name_words: Vec<String>,
 }
 
 /// The names a page owns: kept whole and findable with a typo.
@@ -100,9 +87,9 @@ fn body_bucket(tf: u32) -> u8 {
     }
 }
 
-/// Per worker: each word form's stem, and whether this worker has already reported the
-/// form (forms are reported once, not once a page).
-type StemCache = FastMap<Key, (Key, bool)>;
+/// Each word form read so far: its stem, and how many of the pages read have it. It is
+/// also the cache that spares stemming a form twice.
+pub(super) type Forms = FastMap<Key, (Key, u32)>;
 
 fn pack(word: &str) -> Option<u128> {
     let b = word.as_bytes();
@@ -121,7 +108,9 @@ fn unpack(k: u128, out: &mut [u8; 16]) -> &str {
     std::str::from_utf8(&out[..n]).expect("packed from a str")
 }
 
-fn page_words(page: &Page, stem: &Stem, cache: &mut StemCache) -> PageWords {
+/// Reads one page: its keys and weights, and its name words; each distinct word form of
+/// the page counts once in `forms`.
+pub(super) fn page_words(page: &Page, stem: &Stem, forms: &mut Forms) -> PageWords {
     // Word form → (field flags, times in the body).
     let mut short: FastMap<u128, (u8, u32)> =
         FastMap::with_capacity_and_hasher(256, Default::default());
@@ -157,7 +146,6 @@ fn page_words(page: &Page, stem: &Stem, cache: &mut StemCache) -> PageWords {
         add(n, TITLE);
     }
 
-    let mut forms = Vec::new();
     let mut by_key: FastMap<Key, (u8, u32)> =
         FastMap::with_capacity_and_hasher(short.len() + long.len() + 8, Default::default());
     let words = short
@@ -165,12 +153,9 @@ fn page_words(page: &Page, stem: &Stem, cache: &mut StemCache) -> PageWords {
         .map(|(k, v)| (Key::Short(k), v))
         .chain(long.into_iter().map(|(w, v)| (Key::Long(Arc::from(w)), v)));
     for (word, (flags, tf)) in words {
-        let s = match cache.get_mut(&word) {
-            Some((s, reported)) => {
-                if !*reported && *s != word {
-                    *reported = true;
-                    forms.push((word.to_text(), s.to_text()));
-                }
+        let s = match forms.get_mut(&word) {
+            Some((s, pages)) => {
+                *pages += 1;
                 s.clone()
             }
             None => {
@@ -179,11 +164,9 @@ fn page_words(page: &Page, stem: &Stem, cache: &mut StemCache) -> PageWords {
                 let s = if stemmed == text {
                     word.clone()
                 } else {
-                    let s = Key::new(&stemmed);
-                    forms.push((text.clone(), stemmed.into_owned()));
-                    s
+                    Key::new(&stemmed)
                 };
-                cache.insert(word, (s.clone(), true));
+                forms.insert(word, (s.clone(), 1));
                 s
             }
         };
@@ -205,11 +188,7 @@ fn page_words(page: &Page, stem: &Stem, cache: &mut StemCache) -> PageWords {
         .into_iter()
         .map(|(k, (flags, tf))| (k, flags | body_bucket(tf)))
         .collect();
-    PageWords {
-        keys,
-        forms,
-        name_words,
-    }
+    PageWords { keys, name_words }
 }
 
 /// A small fast hash for the maps the index is built in (never iterated into output
@@ -274,18 +253,20 @@ fn union(a: &[(u32, u8)], b: &[(u32, u8)]) -> Vec<(u32, u8)> {
     out
 }
 
-/// Postings, word forms and one-typo keys of every page read so far.
+/// Postings, word forms and one-typo keys of every page read so far, with counts, so
+/// that a page can be taken out again ([`super::live`]).
 #[derive(Default)]
-struct Merged {
-    postings: FastMap<Key, Vec<(u32, u8)>>,
-    forms: FastMap<String, String>,
-    fuzzy: BTreeMap<String, BTreeSet<String>>,
+pub(super) struct Merged {
+    pub(super) postings: FastMap<Key, Vec<(u32, u8)>>,
+    pub(super) forms: Forms,
+    /// One-typo key → name word → times read.
+    pub(super) fuzzy: BTreeMap<String, BTreeMap<String, u32>>,
 }
 
 impl Merged {
     /// `other` read the pages after this one's.
     fn append(mut self, other: Merged) -> Merged {
-        if self.postings.is_empty() {
+        if self.postings.is_empty() && self.forms.is_empty() {
             return other;
         }
         for (key, list) in other.postings {
@@ -296,11 +277,14 @@ impl Merged {
                 }
             }
         }
-        for (form, s) in other.forms {
-            self.forms.entry(form).or_insert(s);
+        for (form, (s, n)) in other.forms {
+            self.forms.entry(form).or_insert((s, 0)).1 += n;
         }
         for (k, words) in other.fuzzy {
-            self.fuzzy.entry(k).or_default().extend(words);
+            let e = self.fuzzy.entry(k).or_default();
+            for (w, n) in words {
+                *e.entry(w).or_default() += n;
+            }
         }
         self
     }
@@ -314,148 +298,252 @@ impl Merged {
                 }
             }
         }
-        for (form, s) in pw.forms {
-            self.forms.entry(form).or_insert(s);
-        }
         for w in pw.name_words {
             if let Some(k) = text::fuzzy_key(&w) {
-                self.fuzzy.entry(k).or_default().insert(w);
+                *self.fuzzy.entry(k).or_default().entry(w).or_default() += 1;
             }
         }
     }
+
+    /// The stem of a word form seen on the site that differs from it.
+    fn stem_of(&self, key: &Key) -> Option<&Key> {
+        match self.forms.get(key) {
+            Some((s, n)) if *n > 0 && s != key => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The fragment of a word key (not a one-typo key), if the site has it.
+    pub(super) fn fragment(&self, key: &Key) -> Option<String> {
+        let stem = self.stem_of(key);
+        let text = || key.to_text();
+        match (self.postings.get(key), stem) {
+            // A whole name that is also a word form (`raloxifene`, stem `raloxifen`)
+            // carries its stem's postings too, so the name finds every page with the word.
+            (Some(list), Some(s)) => Some(match self.postings.get(s) {
+                Some(stemmed) => postings_fragment(&text(), &union(list, stemmed)),
+                None => postings_fragment(&text(), list),
+            }),
+            (Some(list), None) => Some(postings_fragment(&text(), list)),
+            (None, Some(s)) => Some(json_fragment(&text(), &format!("={}", s.to_text()))),
+            (None, None) => None,
+        }
+    }
+
+    /// The fragment of a one-typo key, if the site has it.
+    pub(super) fn fuzzy_fragment(&self, key: &str) -> Option<String> {
+        let words = self.fuzzy.get(key)?;
+        let found: Vec<&String> = words
+            .iter()
+            .filter(|(_, &n)| n > 0)
+            .map(|(w, _)| w)
+            .collect();
+        (!found.is_empty()).then(|| json_fragment(key, &found))
+    }
+
+    /// Every key that has a fragment: word keys, then one-typo keys.
+    pub(super) fn keys(&self) -> Vec<&Key> {
+        self.postings
+            .keys()
+            .chain(
+                self.forms
+                    .iter()
+                    .filter(|(f, (s, n))| *n > 0 && s != *f && !self.postings.contains_key(f))
+                    .map(|(f, _)| f),
+            )
+            .collect()
+    }
+
+    /// Every key's fragment, sorted by key.
+    pub(super) fn fragments(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .keys()
+            .par_iter()
+            .filter_map(|k| Some((k.to_text(), self.fragment(k)?)))
+            .collect();
+        all.extend(
+            self.fuzzy
+                .keys()
+                .filter_map(|k| Some((k.clone(), self.fuzzy_fragment(k)?))),
+        );
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
 }
 
-impl Index {
+/// The words of every page, and the documents in the order they are numbered.
+pub(super) struct Words {
+    pub(super) merged: Merged,
+    /// `[title, url, summary]` by document.
+    pub(super) docs: Vec<[String; 3]>,
+    /// The page of each document: pages in URL order.
+    pub(super) order: Vec<PageId>,
+}
+
+impl Words {
     /// Reads every page of the model (in parallel, a batch at a time).
-    pub fn build(site: &Site) -> Index {
+    pub(super) fn read(site: &Site) -> Words {
         let t = std::time::Instant::now();
         let stem = Stem::new(&site.config.language);
-        let mut order: Vec<usize> = (0..site.pages.len()).collect();
+        let mut order: Vec<PageId> = (0..site.pages.len()).collect();
         order.sort_by(|&a, &b| site.pages[a].url_path.cmp(&site.pages[b].url_path));
 
         // Pages are read in parallel; each worker merges its run of pages into postings of
         // its own, and runs are merged in order, so every list stays sorted by document.
-        let merged = order
+        let mut merged = order
             .par_iter()
             .enumerate()
-            .fold(
-                || (Merged::default(), StemCache::default()),
-                |(mut m, mut cache), (doc, &id)| {
-                    m.add(doc as u32, page_words(&site.pages[id], &stem, &mut cache));
-                    (m, cache)
-                },
-            )
-            .map(|(m, _)| m)
+            .fold(Merged::default, |mut m, (doc, &id)| {
+                let pw = page_words(&site.pages[id], &stem, &mut m.forms);
+                m.add(doc as u32, pw);
+                m
+            })
             .reduce(Merged::default, Merged::append);
-        let Merged {
-            mut postings,
-            forms,
-            fuzzy,
-        } = merged;
-        for list in postings.values_mut() {
+        for list in merged.postings.values_mut() {
             if !list.is_sorted_by_key(|p| p.0) {
                 list.sort_by_key(|p| p.0);
             }
         }
-
+        let docs = order.iter().map(|&id| doc_of(site, id)).collect();
         crate::build::timing("search words", t);
-        let t = std::time::Instant::now();
-        // A whole name that is also a word form (`raloxifene`, stem `raloxifen`) carries
-        // its stem's postings too, so the name finds every page that mentions it.
-        let mut stems: Vec<(String, String)> = Vec::new();
-        for (form, s) in forms {
-            let key = Key::new(&form);
-            match (postings.get(&key), postings.get(&Key::new(&s))) {
-                (Some(list), Some(stemmed)) => {
-                    let u = union(list, stemmed);
-                    postings.insert(key, u);
-                }
-                (Some(_), None) => {}
-                (None, _) => stems.push((form, s)),
-            }
+        Words {
+            merged,
+            docs,
+            order,
         }
+    }
+}
 
-        let mut all: Vec<(String, Entry)> =
-            Vec::with_capacity(postings.len() + stems.len() + fuzzy.len());
-        all.extend(stems.into_iter().map(|(f, s)| (f, Entry::Stem(s))));
-        all.extend(
-            postings
-                .into_iter()
-                .map(|(k, v)| (k.to_text(), Entry::Postings(v))),
-        );
-        all.extend(
-            fuzzy
-                .into_iter()
-                .map(|(k, words)| (k, Entry::Names(words.into_iter().collect()))),
-        );
-        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let entries: BTreeMap<String, Entry> = all.into_iter().collect();
-        let docs = order
-            .iter()
-            .map(|&id| {
-                let p = &site.pages[id];
-                [p.title().to_string(), site.url(id), p.summary().to_string()]
-            })
-            .collect();
+/// What a result shows of a page: `[title, url, summary]`.
+pub(super) fn doc_of(site: &Site, id: PageId) -> [String; 3] {
+    let p = &site.pages[id];
+    [p.title().to_string(), site.url(id), p.summary().to_string()]
+}
+
+impl Index {
+    /// Reads every page of the model.
+    pub fn build(site: &Site) -> Index {
+        let words = Words::read(site);
+        let t = std::time::Instant::now();
+        let fragments = words.merged.fragments();
         crate::build::timing("search merge", t);
-        Index { entries, docs }
+        Index {
+            fragments,
+            docs: words.docs,
+        }
     }
 
     /// The index files, by path below the output.
     pub fn files(&self) -> Vec<OutputFile> {
-        let entries: Vec<(&String, &Entry)> = self.entries.iter().collect();
-        let fragments: Vec<(&str, String)> = entries
-            .par_iter()
-            .map(|(k, e)| (k.as_str(), fragment(k, e)))
+        let fragments: Vec<(&str, &str)> = self
+            .fragments
+            .iter()
+            .map(|(k, f)| (k.as_str(), f.as_str()))
             .collect();
-        let mut leaves = Vec::new();
-        split(&fragments, 0, String::new(), &mut leaves);
-
-        let mut files = Vec::with_capacity(leaves.len() + self.docs.len() / CHUNK + 2);
-        let mut names = Vec::with_capacity(leaves.len());
-        for (leaf, range) in &leaves {
-            let mut body = String::from("{");
-            for (i, (_, f)) in fragments[range.clone()].iter().enumerate() {
-                if i > 0 {
-                    body.push(',');
-                }
-                body.push_str(f);
-            }
-            body.push('}');
-            files.push(OutputFile {
-                path: format!("{DIR}terms-{}.json", leaf_file_name(leaf)),
-                bytes: body.into_bytes(),
-            });
-            names.push(leaf.clone());
-        }
-        for (n, chunk) in self.docs.chunks(CHUNK).enumerate() {
-            files.push(OutputFile {
-                path: format!("{DIR}docs-{n}.json"),
-                bytes: serde_json::to_vec(chunk).expect("strings serialise"),
-            });
-        }
-        let mut hash = Fnv::default();
-        for f in &files {
-            hash.write(f.path.as_bytes());
-            hash.write(&[0]);
-            hash.write(&f.bytes);
-        }
-        let manifest = serde_json::json!({
-            "version": 1,
-            "v": format!("{:016x}", hash.0),
-            "docs": self.docs.len(),
-            "chunk": CHUNK,
-            "shards": names,
-        });
-        files.push(OutputFile {
-            path: format!("{DIR}index.json"),
-            bytes: serde_json::to_vec(&manifest).expect("a manifest serialises"),
-        });
-        files
+        write_files_keeping(&fragments, &self.docs, |_| false, |_| false, |_| None).files
     }
 }
 
-/// FNV-1a, 64 bits: the manifest's version of the index files.
+/// The index files as [`write_files`] made them.
+pub(super) struct Written {
+    /// The files made: changed shards and chunks, then the manifest.
+    pub files: Vec<OutputFile>,
+    /// The shards' leaves, in key order.
+    pub leaves: Vec<String>,
+    /// Every index file's hash by path (the manifest's excepted), those kept included.
+    pub hashes: Vec<(String, u64)>,
+}
+
+/// Splits the sorted `(key, fragment)` pairs into shards and the documents into chunks,
+/// and writes them with the manifest. A shard whose leaf `keep_leaf` accepts, and a
+/// chunk `keep_chunk` accepts, is not made again: its hash comes from `old_hash`.
+pub(super) fn write_files_keeping(
+    fragments: &[(&str, impl AsRef<str> + Sync)],
+    docs: &[[String; 3]],
+    keep_leaf: impl Fn(&str) -> bool + Sync,
+    keep_chunk: impl Fn(usize) -> bool + Sync,
+    old_hash: impl Fn(&str) -> Option<u64> + Sync,
+) -> Written {
+    let sizes: Vec<(&str, usize)> = fragments
+        .iter()
+        .map(|(k, f)| (*k, f.as_ref().len()))
+        .collect();
+    let mut leaves = Vec::new();
+    split(&sizes, 0, String::new(), &mut leaves);
+
+    let shard = |(leaf, range): &(String, std::ops::Range<usize>)| {
+        let path = format!("{DIR}terms-{}.json", leaf_file_name(leaf));
+        if keep_leaf(leaf) {
+            if let Some(h) = old_hash(&path) {
+                return (path, h, None);
+            }
+        }
+        let mut body = String::from("{");
+        for (i, (_, f)) in fragments[range.clone()].iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(f.as_ref());
+        }
+        body.push('}');
+        let bytes = body.into_bytes();
+        (path, fnv(&bytes), Some(bytes))
+    };
+    let chunk = |n: usize| {
+        let path = format!("{DIR}docs-{n}.json");
+        if keep_chunk(n) {
+            if let Some(h) = old_hash(&path) {
+                return (path, h, None);
+            }
+        }
+        let end = (n * CHUNK + CHUNK).min(docs.len());
+        let bytes = serde_json::to_vec(&docs[n * CHUNK..end]).expect("strings serialise");
+        (path, fnv(&bytes), Some(bytes))
+    };
+    let mut made: Vec<(String, u64, Option<Vec<u8>>)> = leaves.par_iter().map(shard).collect();
+    made.extend(
+        (0..docs.len().div_ceil(CHUNK))
+            .into_par_iter()
+            .map(chunk)
+            .collect::<Vec<_>>(),
+    );
+
+    let mut version = Fnv::default();
+    let mut files = Vec::new();
+    let mut hashes = Vec::with_capacity(made.len());
+    for (path, hash, bytes) in made {
+        version.write(path.as_bytes());
+        version.write(&[0]);
+        version.write(&hash.to_le_bytes());
+        if let Some(bytes) = bytes {
+            files.push(OutputFile {
+                path: path.clone(),
+                bytes,
+            });
+        }
+        hashes.push((path, hash));
+    }
+    let names: Vec<String> = leaves.into_iter().map(|(l, _)| l).collect();
+    let manifest = serde_json::json!({
+        "version": 1,
+        "v": format!("{:016x}", version.0),
+        "docs": docs.len(),
+        "chunk": CHUNK,
+        "shards": names,
+    });
+    files.push(OutputFile {
+        path: super::MANIFEST.to_string(),
+        bytes: serde_json::to_vec(&manifest).expect("a manifest serialises"),
+    });
+    Written {
+        files,
+        leaves: names,
+        hashes,
+    }
+}
+
+/// FNV-1a, 64 bits: the hash of each index file, and of their hashes for the manifest's
+/// version.
 struct Fnv(u64);
 
 impl Default for Fnv {
@@ -473,13 +561,16 @@ impl Fnv {
     }
 }
 
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::default();
+    h.write(bytes);
+    h.0
+}
+
 /// The search index files of a site: `search/index.json`, `search/terms-*.json`,
-/// `search/docs-*.json`.
-///
-/// `FORMULARY_NO_SEARCH_INDEX=1` leaves them out; it exists only to measure what the
-/// index costs a build, and a site built with it has a search page that cannot search.
+/// `search/docs-*.json` (none when [`super::enabled`] says so).
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
-    if std::env::var_os("FORMULARY_NO_SEARCH_INDEX").is_some_and(|v| v == "1") {
+    if !super::enabled() {
         return Vec::new();
     }
     let t = std::time::Instant::now();
@@ -530,14 +621,16 @@ pub fn decode_postings(s: &str) -> Option<Vec<(u32, u8)>> {
     Some(out)
 }
 
-/// `"key":value` as it stands in a shard.
-fn fragment(key: &str, e: &Entry) -> String {
+/// `"key":"postings"` as it stands in a shard.
+fn postings_fragment(key: &str, list: &[(u32, u8)]) -> String {
     let k = serde_json::to_string(key).expect("a string serialises");
-    let v = match e {
-        Entry::Postings(p) => format!("\"{}\"", encode_postings(p)),
-        Entry::Stem(s) => serde_json::to_string(&format!("={s}")).expect("a string serialises"),
-        Entry::Names(w) => serde_json::to_string(w).expect("strings serialise"),
-    };
+    format!("{k}:\"{}\"", encode_postings(list))
+}
+
+/// `"key":value` with the value as JSON.
+fn json_fragment(key: &str, value: &impl serde::Serialize) -> String {
+    let k = serde_json::to_string(key).expect("a string serialises");
+    let v = serde_json::to_string(value).expect("strings serialise");
     format!("{k}:{v}")
 }
 
@@ -546,11 +639,11 @@ fn char_at(key: &str, depth: usize) -> Option<char> {
     key.chars().nth(depth)
 }
 
-/// Splits sorted `(key, fragment)` pairs below `prefix` (of `depth` characters) into
+/// Splits sorted `(key, fragment size)` pairs below `prefix` (of `depth` characters) into
 /// leaves of at most [`SHARD_TARGET`] bytes where it can: a leaf is the prefix itself
 /// (every key below it), or the prefix and `$` (only the key equal to it).
 fn split(
-    items: &[(&str, String)],
+    items: &[(&str, usize)],
     depth: usize,
     prefix: String,
     out: &mut Vec<(String, std::ops::Range<usize>)>,
@@ -559,7 +652,7 @@ fn split(
 }
 
 fn split_at(
-    items: &[(&str, String)],
+    items: &[(&str, usize)],
     range: std::ops::Range<usize>,
     depth: usize,
     prefix: String,
@@ -568,7 +661,7 @@ fn split_at(
     if range.is_empty() {
         return;
     }
-    let size: usize = items[range.clone()].iter().map(|(_, f)| f.len() + 1).sum();
+    let size: usize = items[range.clone()].iter().map(|(_, n)| n + 1).sum();
     if depth > 0 && (size <= SHARD_TARGET || range.len() == 1) {
         out.push((prefix, range));
         return;
@@ -632,13 +725,8 @@ mod tests {
         assert_eq!(leaf_file_name("fo~"), "fo_7e_");
         assert_eq!(leaf_file_name("é$"), "_e9_-");
         assert_eq!(leaf_file_name("bone$"), "bone-");
-        let big = "x".repeat(SHARD_TARGET / 2);
-        let items: Vec<(&str, String)> = vec![
-            ("ab", big.clone()),
-            ("abc", big.clone()),
-            ("abd", big.clone()),
-            ("b", "1".into()),
-        ];
+        let big = SHARD_TARGET / 2;
+        let items: Vec<(&str, usize)> = vec![("ab", big), ("abc", big), ("abd", big), ("b", 1)];
         let mut leaves = Vec::new();
         split(&items, 0, String::new(), &mut leaves);
         let names: Vec<&str> = leaves.iter().map(|(l, _)| l.as_str()).collect();

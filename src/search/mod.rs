@@ -31,6 +31,8 @@
 //! A leaf's file depends only on the keys below its prefix (and the trie splits a prefix
 //! only by its own size), so an edit changes only the shards of the words it touches, the
 //! document chunk of the page (when its title, summary or URL changes) and the manifest.
+//! Serve and watch keep the merged words between rebuilds ([`live`]) and make only those
+//! files again; `v` is a hash of the files' hashes, so it needs no re-reading of the rest.
 //!
 //! # Ranking (mirrored by `static/search.js`; see [`query`])
 //!
@@ -45,6 +47,7 @@
 //! then by score, then by id.
 
 pub mod index;
+pub mod live;
 pub mod query;
 pub mod text;
 
@@ -83,3 +86,12 @@ pub fn weight_score(w: u8) -> u64 {
 
 /// Where the index files go below the output.
 pub const DIR: &str = "search/";
+/// The manifest's path below the output.
+pub const MANIFEST: &str = "search/index.json";
+
+/// Whether builds write the index. `FORMULARY_NO_SEARCH_INDEX=1` leaves it out; it exists
+/// only to measure what the index costs a build, and a site built with it has a search
+/// page that cannot search.
+pub fn enabled() -> bool {
+    std::env::var_os("FORMULARY_NO_SEARCH_INDEX").is_none_or(|v| v != "1")
+}

@@ -8,6 +8,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Asset, Loaded, Source};
 use crate::render::{self, theme, Generated, Renderer};
+use crate::search::live::{Changes, Live};
 use crate::site::{PageId, Site};
 use crate::write::{self, Entry};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -53,8 +54,8 @@ pub struct Incremental {
     asset_paths: BTreeSet<String>,
     /// The page checks' findings for each page of `site`.
     page_diags: Vec<Vec<Diagnostic>>,
-    /// The search index files of the last good build.
-    index_paths: HashSet<String>,
+    /// The search index of the last good build.
+    search: Option<Live>,
 }
 
 impl Incremental {
@@ -75,7 +76,7 @@ impl Incremental {
             files: Files::new(),
             asset_paths: BTreeSet::new(),
             page_diags: Vec::new(),
-            index_paths: HashSet::new(),
+            search: None,
         };
         let update = inc.full();
         (inc, update)
@@ -253,13 +254,6 @@ impl Incremental {
         let (mut rendered, render_diags) =
             renderer.render_some(&site, &ids, generated, &AtomicUsize::new(0));
         build::timing("incremental render", t);
-        // The search index: its shards are byte-identical where their terms did not change,
-        // so only the touched ones count as changed files.
-        let t = std::time::Instant::now();
-        let index = crate::search::index_files(&site);
-        let index_paths: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();
-        rendered.extend(index);
-        build::timing("incremental search", t);
         diags.extend(render_diags);
         diagnostic::sort(&mut diags);
         let mut update = Update {
@@ -301,12 +295,23 @@ impl Incremental {
         if full || assets_changed {
             self.asset_paths = asset_layer_paths(&site);
         }
-        // Index files of the last build that this one no longer writes.
-        for old in &self.index_paths {
-            if !index_paths.contains(old) {
-                next.remove(old);
+        // The search index: only the shards and chunks of what changed are made again.
+        let t = std::time::Instant::now();
+        let index = self.search_update(&site);
+        for old in &index.removed {
+            next.remove(old);
+        }
+        if full {
+            // `next` started empty: the index files that stayed the same come over too.
+            for path in self.search.iter().flat_map(Live::paths) {
+                if let Some(bytes) = self.files.get(path) {
+                    next.entry(path.to_string())
+                        .or_insert_with(|| bytes.clone());
+                }
             }
         }
+        rendered.extend(index.written);
+        build::timing("incremental search", t);
         for f in rendered {
             next.insert(f.path, f.bytes.into());
         }
@@ -331,12 +336,37 @@ impl Incremental {
         self.files = next;
         self.site = Some(site);
         self.page_diags = page_diags;
-        self.index_paths = index_paths;
         update
     }
 }
 
 impl Incremental {
+    /// The search index files that change from the last good build to `site`.
+    fn search_update(&mut self, site: &Site) -> Changes {
+        if !crate::search::enabled() {
+            return Changes {
+                written: Vec::new(),
+                removed: Vec::new(),
+            };
+        }
+        if let (Some(live), Some(prev)) = (self.search.as_mut(), self.site.as_ref()) {
+            if let Some(changes) = live.update(prev, site) {
+                return changes;
+            }
+        }
+        let (live, written) = Live::new(site);
+        let now: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
+        let removed = self
+            .search
+            .iter()
+            .flat_map(Live::paths)
+            .filter(|p| !now.contains(p))
+            .map(str::to_string)
+            .collect();
+        self.search = Some(live);
+        Changes { written, removed }
+    }
+
     /// The page checks for every page: run again only on pages whose source or links
     /// changed since the last good build, reused for the others.
     fn check_pages(&self, site: &Site) -> Vec<Vec<Diagnostic>> {
