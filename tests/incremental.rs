@@ -112,7 +112,7 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
         rng.below(4),
         rng.below(4)
     );
-    match rng.below(12) {
+    match rng.below(14) {
         0 => write(
             root,
             &class_path,
@@ -210,6 +210,20 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             );
             return vec![PathBuf::from("formulary.toml")];
         }
+        12 => {
+            // A heading that another page's link may point at comes and goes.
+            let extra = format!("{body}\n\n## Extra\n\nMore.");
+            let text = if step % 2 == 0 { &extra } else { &body };
+            write(
+                root,
+                &class_path,
+                &class(k, &format!("Class {k}"), &format!("Brand{k}"), k % 2, text),
+            );
+        }
+        13 => {
+            write(root, "content/guide.md", "+++\ntitle = \"Guide\"\nsummary = \"A guide.\"\n+++\n\nSee [more](drug-classes/k0.md#extra).\n");
+            return vec![PathBuf::from("content/guide.md")];
+        }
         _ => {
             // A heading renamed: links to its old anchor from other pages must follow.
             write(root, "content/guide.md", &format!("+++\ntitle = \"Guide\"\nsummary = \"A guide.\"\n+++\n\nSee [class {k}](drug-classes/k{k}.md#side-effects).\n\n## Steps\n\nGo.\n"));
@@ -297,4 +311,32 @@ fn a_title_edit_re_renders_the_pages_that_list_it() {
         update.changed
     );
     assert!(update.rendered < 10, "{update:?}");
+}
+
+#[test]
+fn a_heading_added_mends_a_link_from_a_page_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    write(root, "content/guide.md", "+++\ntitle = \"Guide\"\nsummary = \"A guide.\"\n+++\n\nSee [more](drug-classes/k0.md#extra).\n");
+    let (mut inc, first) = Incremental::new(root, None, false);
+    assert!(!first.ok, "the anchor is missing: {:?}", first.diagnostics);
+    let k0 = "content/drug-classes/k0.md";
+    let with_extra = class(0, "Class 0", "Brand0", 0, "Text.\n\n## Extra\n\nMore.");
+    write(root, k0, &with_extra);
+    let update = inc.apply(&[PathBuf::from(k0)]);
+    assert!(
+        update.ok,
+        "the guide's link resolves now: {:?}",
+        update.diagnostics
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+    // And the heading gone again breaks it again.
+    write(root, k0, &class(0, "Class 0", "Brand0", 0, "Text."));
+    let update = inc.apply(&[PathBuf::from(k0)]);
+    assert!(
+        update.diagnostics.iter().any(|d| d.id == "broken-link"),
+        "{:?}",
+        update.diagnostics
+    );
 }

@@ -453,21 +453,42 @@ impl Site {
                     .expect("names form a valid automaton")
             })
         });
+        // A link resolves the same while the site's paths and every page's anchors do: an
+        // unchanged page then keeps the links `prev` resolved for it.
+        let links_from = prev.filter(|p| {
+            same_pages
+                && p.base_path == self.base_path
+                && p.aliases == self.aliases
+                && p.drafts == self.drafts
+                && same_outputs(&p.static_files, &self.static_files)
+                && same_outputs(&p.content_assets, &self.content_assets)
+                && p.pages.iter().zip(&self.pages).all(|(a, b)| {
+                    a.url_path == b.url_path
+                        && a.kind == b.kind
+                        && (Arc::ptr_eq(&a.source, &b.source) || a.anchors() == b.anchors())
+                })
+        });
         let results: Vec<BodyResult> = self
             .pages
             .par_iter()
             .map(|page| {
-                let links: Vec<ResolvedLink> = page
-                    .source
-                    .analysis
-                    .links
-                    .iter()
-                    .enumerate()
-                    .map(|(index, link)| ResolvedLink {
-                        index,
-                        resolution: self.resolve(page, &link.dest, &site_paths),
-                    })
-                    .collect();
+                let kept = links_from
+                    .map(|p| &p.pages[page.id])
+                    .filter(|old| Arc::ptr_eq(&old.source, &page.source));
+                let links: Vec<ResolvedLink> = match kept {
+                    Some(old) => old.links.clone(),
+                    None => page
+                        .source
+                        .analysis
+                        .links
+                        .iter()
+                        .enumerate()
+                        .map(|(index, link)| ResolvedLink {
+                            index,
+                            resolution: self.resolve(page, &link.dest, &site_paths),
+                        })
+                        .collect(),
+                };
                 let reusable = match (&changed_names, prev) {
                     (Some(changed), Some(p)) => {
                         let old = &p.pages[page.id];
@@ -756,6 +777,11 @@ struct BodyResult {
 }
 
 /// Every autolinked name with the URL it links to, sorted.
+/// Whether two lists of files have the same output paths.
+fn same_outputs(a: &[crate::load::Asset], b: &[crate::load::Asset]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.output_path == y.output_path)
+}
+
 fn autolink_names(site: &Site) -> Vec<(String, String)> {
     let mut names = Vec::new();
     for page in &site.pages {
