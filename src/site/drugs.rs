@@ -27,6 +27,9 @@ pub fn drug_anchor(name: &str) -> String {
 
 /// Lower case with accents removed, for sorting and comparing names.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)

@@ -383,10 +383,7 @@ impl Site {
                 })
         });
         let mut site = Site {
-            drug_index: match names_reusable {
-                Some(p) => p.drug_index.clone(),
-                None => Arc::new(drugs::drug_index(&pages)),
-            },
+            drug_index: Arc::new(Vec::new()),
             autolinker: Arc::new(Autolinker::new(Vec::new(), Vec::new())),
             config,
             base_path,
@@ -409,18 +406,31 @@ impl Site {
             .map(|p| (p.url_path.clone(), p.id))
             .collect();
         if let Some(p) = names_reusable {
+            site.drug_index = p.drug_index.clone();
             site.autolinker = p.autolinker.clone();
             site.autolink_names = p.autolink_names.clone();
         } else {
-            if site.config.links.autolink {
-                let base = site.base_path.clone();
-                let url_paths: Vec<String> =
-                    site.pages.iter().map(|p| p.url_path.clone()).collect();
-                site.autolinker = Arc::new(drugs::autolinker(&site.pages, |id| {
-                    format!("{base}{}", url_paths[id])
-                }));
+            // Three independent reads of every name: side by side.
+            let ((index, autolinker), names) = rayon::join(
+                || {
+                    rayon::join(
+                        || drugs::drug_index(&site.pages),
+                        || {
+                            site.config.links.autolink.then(|| {
+                                drugs::autolinker(&site.pages, |id| {
+                                    format!("{}{}", site.base_path, site.pages[id].url_path)
+                                })
+                            })
+                        },
+                    )
+                },
+                || autolink_names(&site),
+            );
+            site.drug_index = Arc::new(index);
+            if let Some(a) = autolinker {
+                site.autolinker = Arc::new(a);
             }
-            site.autolink_names = Arc::new(autolink_names(&site));
+            site.autolink_names = Arc::new(names);
         }
         site.resolve_and_render_bodies(prev);
         site.reverse_edges();
