@@ -37,7 +37,8 @@ fn main() {
         );
         took
     };
-    // BENCH_EDITS=N repeats each kind of edit N times (for a profiler).
+    // BENCH_EDITS=N repeats each kind of edit N times (for a profiler); BENCH_BRAND_EDITS
+    // sets the brand edits apart.
     let rounds: usize = std::env::var("BENCH_EDITS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -54,8 +55,12 @@ fn main() {
             "body edit",
         ));
     }
+    let brand_rounds: usize = std::env::var("BENCH_BRAND_EDITS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(rounds);
     let mut brand = Vec::new();
-    for i in 0..rounds {
+    for i in 0..brand_rounds {
         brand.push(edit(
             &mut inc,
             original.replace("Brand7b0", &format!("Brand7renamed{i}")),

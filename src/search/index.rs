@@ -634,11 +634,6 @@ fn json_fragment(key: &str, value: &impl serde::Serialize) -> String {
     format!("{k}:{v}")
 }
 
-/// The character of `key` at char position `depth`.
-fn char_at(key: &str, depth: usize) -> Option<char> {
-    key.chars().nth(depth)
-}
-
 /// Splits sorted `(key, fragment size)` pairs below `prefix` (of `depth` characters) into
 /// leaves of at most [`SHARD_TARGET`] bytes where it can: a leaf is the prefix itself
 /// (every key below it), or the prefix and `$` (only the key equal to it).
@@ -666,15 +661,17 @@ fn split_at(
         out.push((prefix, range));
         return;
     }
+    // Every key in the range starts with `prefix`: the next character follows its bytes.
+    let next_char = |key: &str| key[prefix.len()..].chars().next();
     let mut i = range.start;
-    if depth > 0 && items[i].0.chars().count() == depth {
+    if depth > 0 && items[i].0.len() == prefix.len() {
         out.push((format!("{prefix}$"), i..i + 1));
         i += 1;
     }
     while i < range.end {
-        let c = char_at(items[i].0, depth).expect("longer than the prefix");
+        let c = next_char(items[i].0).expect("longer than the prefix");
         let mut j = i + 1;
-        while j < range.end && char_at(items[j].0, depth) == Some(c) {
+        while j < range.end && next_char(items[j].0) == Some(c) {
             j += 1;
         }
         let mut child = prefix.clone();

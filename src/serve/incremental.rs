@@ -334,7 +334,11 @@ impl Incremental {
         update.diagnostics = diags;
         update.ok = true;
         self.files = next;
-        self.site = Some(site);
+        // Freeing the last model (thousands of pages) is left to another thread: the
+        // editor waits for the files, not for that.
+        if let Some(old) = self.site.replace(site) {
+            std::thread::spawn(move || drop(old));
+        }
         self.page_diags = page_diags;
         update
     }
