@@ -110,11 +110,31 @@ fn unpack(k: u128, out: &mut [u8; 16]) -> &str {
 
 /// Reads one page: its keys and weights, and its name words; each distinct word form of
 /// the page counts once in `forms`.
-pub(super) fn page_words(page: &Page, stem: &Stem, forms: &mut Forms) -> PageWords {
-    // Word form → (field flags, times in the body).
-    let mut short: FastMap<u128, (u8, u32)> =
-        FastMap::with_capacity_and_hasher(256, Default::default());
-    let mut long: FastMap<String, (u8, u32)> = FastMap::default();
+/// The maps one page's words go through, kept from page to page so that they keep their
+/// capacity.
+#[derive(Default)]
+pub(super) struct Scratch {
+    /// Word forms of up to 16 bytes → (field flags, times in the body).
+    short: FastMap<u128, (u8, u32)>,
+    /// Longer word forms, likewise.
+    long: FastMap<String, (u8, u32)>,
+    by_key: FastMap<Key, (u8, u32)>,
+}
+
+pub(super) fn page_words(
+    page: &Page,
+    stem: &Stem,
+    forms: &mut Forms,
+    scratch: &mut Scratch,
+) -> PageWords {
+    let Scratch {
+        short,
+        long,
+        by_key,
+    } = scratch;
+    short.clear();
+    long.clear();
+    by_key.clear();
     let mut add = |text: &str, flag: u8| {
         text::for_each_token(text, |t| {
             let e = match pack(t) {
@@ -146,12 +166,10 @@ pub(super) fn page_words(page: &Page, stem: &Stem, forms: &mut Forms) -> PageWor
         add(n, TITLE);
     }
 
-    let mut by_key: FastMap<Key, (u8, u32)> =
-        FastMap::with_capacity_and_hasher(short.len() + long.len() + 8, Default::default());
     let words = short
-        .into_iter()
+        .drain()
         .map(|(k, v)| (Key::Short(k), v))
-        .chain(long.into_iter().map(|(w, v)| (Key::Long(Arc::from(w)), v)));
+        .chain(long.drain().map(|(w, v)| (Key::Long(Arc::from(w)), v)));
     for (word, (flags, tf)) in words {
         let s = match forms.get_mut(&word) {
             Some((s, pages)) => {
@@ -185,7 +203,7 @@ pub(super) fn page_words(page: &Page, stem: &Stem, forms: &mut Forms) -> PageWor
         text::for_each_token(n, |t| name_words.push(t.to_string()));
     }
     let keys = by_key
-        .into_iter()
+        .drain()
         .map(|(k, (flags, tf))| (k, flags | body_bucket(tf)))
         .collect();
     PageWords { keys, name_words }
@@ -393,11 +411,15 @@ impl Words {
         let mut merged = order
             .par_iter()
             .enumerate()
-            .fold(Merged::default, |mut m, (doc, &id)| {
-                let pw = page_words(&site.pages[id], &stem, &mut m.forms);
-                m.add(doc as u32, pw);
-                m
-            })
+            .fold(
+                || (Merged::default(), Scratch::default()),
+                |(mut m, mut scratch), (doc, &id)| {
+                    let pw = page_words(&site.pages[id], &stem, &mut m.forms, &mut scratch);
+                    m.add(doc as u32, pw);
+                    (m, scratch)
+                },
+            )
+            .map(|(m, _)| m)
             .reduce(Merged::default, Merged::append);
         for list in merged.postings.values_mut() {
             if !list.is_sorted_by_key(|p| p.0) {

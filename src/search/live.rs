@@ -3,7 +3,7 @@
 //! keys it touched, the document chunk it sits in and the manifest are made again. After
 //! any edits the files equal those of a full build ([`super::index_files`]).
 
-use super::index::{self, doc_of, page_words, Forms, Key, Words, CHUNK};
+use super::index::{self, doc_of, page_words, Forms, Key, Scratch, Words, CHUNK};
 use super::text::{self, Stem};
 use crate::render::OutputFile;
 use crate::site::{PageId, Site};
@@ -131,8 +131,9 @@ impl Live {
     ) {
         let doc = self.doc_of[id];
         let (mut old_forms, mut new_forms) = (Forms::default(), Forms::default());
-        let old = page_words(&prev.pages[id], stem, &mut old_forms);
-        let new = page_words(&site.pages[id], stem, &mut new_forms);
+        let mut scratch = Scratch::default();
+        let old = page_words(&prev.pages[id], stem, &mut old_forms, &mut scratch);
+        let new = page_words(&site.pages[id], stem, &mut new_forms, &mut scratch);
         let m = &mut self.words.merged;
 
         let old_keys: HashMap<&Key, u8> = old.keys.iter().map(|(k, w)| (k, *w)).collect();
