@@ -66,7 +66,8 @@ enum Command {
         strict: bool,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
-        /// Also print every page's reading grade and word count, worst first (on stdout)
+        /// Also print every page's reading grade and word count, worst first, and which
+        /// pages lack which language (on stdout)
         #[arg(long)]
         report: bool,
         /// Also request every http(s) link (cached a day in .formulary-cache/; the
@@ -183,9 +184,10 @@ fn main() -> ExitCode {
                             "{}",
                             formulary::readability::render_report(
                                 &rows,
-                                site.config.readability.max_grade
+                                &formulary::readability::report_limits(&site)
                             )
                         );
+                        print!("{}", formulary::readability::translation_report(&site));
                     }
                     eprintln!(
                         "{}",

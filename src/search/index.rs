@@ -6,7 +6,7 @@ use super::text::{self, Stem};
 use super::{ALPHABET, DIR, NAME, SUMMARY, TITLE};
 use crate::markdown::BlockKind;
 use crate::render::OutputFile;
-use crate::site::{Page, PageKind, Site};
+use crate::site::{LangId, Page, PageKind, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -77,7 +77,7 @@ fn names_of(page: &Page) -> Vec<&str> {
     match page.kind {
         PageKind::DrugClass => {
             names.push(front.title.as_str());
-            for d in &front.drugs {
+            for d in &page.drugs {
                 names.push(d.name.as_str());
                 names.extend(d.brands.iter().map(String::as_str));
             }
@@ -326,11 +326,14 @@ impl Merged {
 }
 
 impl Index {
-    /// Reads every page of the model (in parallel, a batch at a time).
-    pub fn build(site: &Site) -> Index {
+    /// Reads every page of one language of the model (in parallel, a batch at a time),
+    /// stemming its words by that language.
+    pub fn build(site: &Site, lang: LangId) -> Index {
         let t = std::time::Instant::now();
-        let stem = Stem::new(&site.config.language);
-        let mut order: Vec<usize> = (0..site.pages.len()).collect();
+        let stem = Stem::new(&site.languages[lang].code);
+        let mut order: Vec<usize> = (0..site.pages.len())
+            .filter(|&id| site.pages[id].lang == lang)
+            .collect();
         order.sort_by(|&a, &b| site.pages[a].url_path.cmp(&site.pages[b].url_path));
 
         // Pages are read in parallel; each worker merges its run of pages into postings of
@@ -401,8 +404,8 @@ impl Index {
         Index { entries, docs }
     }
 
-    /// The index files, by path below the output.
-    pub fn files(&self) -> Vec<OutputFile> {
+    /// The index files, by path below the output; `prefix` is the language's (`es/`).
+    pub fn files(&self, prefix: &str) -> Vec<OutputFile> {
         let entries: Vec<(&String, &Entry)> = self.entries.iter().collect();
         let fragments: Vec<(&str, String)> = entries
             .par_iter()
@@ -423,14 +426,14 @@ impl Index {
             }
             body.push('}');
             files.push(OutputFile {
-                path: format!("{DIR}terms-{}.json", leaf_file_name(leaf)),
+                path: format!("{prefix}{DIR}terms-{}.json", leaf_file_name(leaf)),
                 bytes: body.into_bytes(),
             });
             names.push(leaf.clone());
         }
         for (n, chunk) in self.docs.chunks(CHUNK).enumerate() {
             files.push(OutputFile {
-                path: format!("{DIR}docs-{n}.json"),
+                path: format!("{prefix}{DIR}docs-{n}.json"),
                 bytes: serde_json::to_vec(chunk).expect("strings serialise"),
             });
         }
@@ -448,7 +451,7 @@ impl Index {
             "shards": names,
         });
         files.push(OutputFile {
-            path: format!("{DIR}index.json"),
+            path: format!("{prefix}{DIR}index.json"),
             bytes: serde_json::to_vec(&manifest).expect("a manifest serialises"),
         });
         files
@@ -474,7 +477,8 @@ impl Fnv {
 }
 
 /// The search index files of a site: `search/index.json`, `search/terms-*.json`,
-/// `search/docs-*.json`.
+/// `search/docs-*.json`, and the same below each other language's prefix (`es/search/`):
+/// each language has its own index of its own pages, stemmed for it.
 ///
 /// `FORMULARY_NO_SEARCH_INDEX=1` leaves them out; it exists only to measure what the
 /// index costs a build, and a site built with it has a search page that cannot search.
@@ -483,7 +487,9 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
         return Vec::new();
     }
     let t = std::time::Instant::now();
-    let files = Index::build(site).files();
+    let files = (0..site.languages.len())
+        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].prefix))
+        .collect();
     crate::build::timing("search", t);
     files
 }

@@ -354,10 +354,16 @@ impl Incremental {
             .filter(|b| {
                 prev.is_none_or(|p| {
                     let a = &p.pages[b.id];
+                    // A translation's checks read its source's review date and drugs.
+                    let source_changed = b
+                        .translation_of
+                        .is_some_and(|s| !Arc::ptr_eq(&p.pages[s].source, &site.pages[s].source));
                     !Arc::ptr_eq(&a.source, &b.source)
                         || a.links != b.links
                         || a.unknown_refs != b.unknown_refs
                         || a.review_due != b.review_due
+                        || a.drugs != b.drugs
+                        || source_changed
                 })
             })
             .collect();
@@ -419,16 +425,19 @@ fn output_paths(site: &Site) -> HashSet<String> {
                 .map(|(a, _)| render::alias_output_path(a)),
         )
         .chain(
+            ["404.html", "sitemap.xml", "robots.txt"]
+                .into_iter()
+                .map(str::to_string),
+        )
+        .chain(site.languages.iter().flat_map(|l| {
             [
                 "drugs/index.html",
                 "search/index.html",
-                "404.html",
-                "sitemap.xml",
-                "robots.txt",
+                crate::site::FEED_FILE,
             ]
             .into_iter()
-            .map(str::to_string),
-        )
+            .map(move |g| format!("{}{g}", l.prefix))
+        }))
         .collect()
 }
 
@@ -467,12 +476,16 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
         .zip(&next.pages)
         .map(|(a, b)| a.title() != b.title() || a.summary() != b.summary())
         .collect();
-    // What a neighbour may show (its drugs, names, dates...): anything in the front matter.
+    // What a neighbour may show (its drugs, names, dates...): anything in the front matter,
+    // and a translation's drugs, which it inherits from its source's.
     let ref_changed: Vec<bool> = prev
         .pages
         .iter()
         .zip(&next.pages)
-        .map(|(a, b)| a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start])
+        .map(|(a, b)| {
+            a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start]
+                || a.drugs != b.drugs
+        })
         .collect();
     let site_changed = (0..n).any(|i| {
         listed_changed[i]
@@ -498,7 +511,8 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
             || a.previous != b.previous
             || a.next != b.next
             || a.parent != b.parent
-            || a.review_due != b.review_due;
+            || a.review_due != b.review_due
+            || a.drugs != b.drugs;
         let shows_changed = || {
             let related = next.related_of(i);
             b.treats
@@ -511,6 +525,8 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
                 .chain(b.previous.iter())
                 .chain(b.next.iter())
                 .chain(next.breadcrumbs(i).iter())
+                // A translation shows its source's review date (and its drugs).
+                .chain(b.translation_of.iter())
                 .any(|&j| ref_changed[j])
         };
         dirty[i] = own || shows_changed();
