@@ -416,6 +416,13 @@ fn report_lists_missing_translations_and_names_the_formula() {
         run.stdout
     );
     assert!(run.stdout.contains("no reading-level formula for `fr`"));
+    assert!(
+        run.stderr.contains(
+            "note: no reading-level formula is configured for `fr`; its page is not graded"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -472,6 +479,18 @@ fn bad_translations_are_diagnostics_with_positions() {
             run.stderr
         );
     }
+    assert!(!run.stderr.contains("panicked"));
+
+    // The source left out as a draft: the message says so.
+    let draft = BISPHOSPHONATES.replacen("weight = 10", "weight = 10\ndraft = true", 1);
+    write_files(
+        root.path(),
+        &[("content/drug-classes/bisphosphonates.md", &draft)],
+    );
+    let run = check(root.path(), &[]);
+    assert!(run.error_lines().iter().any(|e| e.starts_with(
+        "error[translation]: content/drug-classes/bisphosphonates.es.md:1:1: a translation needs its source: content/drug-classes/bisphosphonates.md is a draft"
+    )), "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"));
 }
 
@@ -544,4 +563,25 @@ fn a_site_without_translations_has_one_language_and_no_alternates() {
     let page = read(out.join("conditions/osteoporosis/index.html"));
     assert!(!page.contains("hreflang"));
     atom_syndication::Feed::read_from(read(out.join("atom.xml")).as_bytes()).unwrap();
+}
+
+#[test]
+fn a_site_template_written_before_theme_strings_still_renders_in_english() {
+    let root = site(&[
+        ("formulary.toml", "title = \"Old\"\n"),
+        (
+            "content/guide.md",
+            "+++\ntitle = \"Guide\"\nreviewed = 2026-01-02\n+++\n\nText.\n",
+        ),
+        (
+            "templates/article.html",
+            "{% extends \"base.html\" %}\n{% import \"partials/macros.html\" as m %}\n{% block main %}<h1>{{ page.title }}</h1>{{ m::review(reviewed=page.reviewed, reviewer=page.reviewer, review_due=page.review_due, overdue=page.overdue) }}{{ m::pager(previous=page.previous, next=page.next) }}{% endblock main %}\n",
+        ),
+    ]);
+    let outs = tempfile::tempdir().unwrap();
+    let out = outs.path().join("p");
+    build(root.path(), &out, &[]).expect_code(0);
+    let page = read(out.join("guide/index.html"));
+    assert!(page.contains("<h2 id=\"fm-review-title\">About this page</h2>"));
+    assert!(page.contains("<p>Reviewed <time datetime=\"2026-01-02\">2 January 2026</time></p>"));
 }

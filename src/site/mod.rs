@@ -380,7 +380,7 @@ impl Site {
             by_url.insert(String::new(), "content/_index.md".into());
             pages.push(new_page(
                 0,
-                Arc::new(synthetic_home(&config.title, None)),
+                Arc::new(synthetic_home(&languages[0].title, None)),
                 PageKind::Home,
                 String::new(),
                 0,
@@ -492,18 +492,27 @@ impl Site {
         for page in pages.iter_mut().filter(|p| p.lang != 0) {
             match by_content_path.get(&page.source.source_path) {
                 Some(&src) => page.translation_of = Some(src),
-                None => translation_problems.push(
-                    Diagnostic::error(
-                        "translation",
-                        &page.source.file,
+                None => {
+                    let path = &page.source.source_path;
+                    let why = if drafts.contains(path) {
                         format!(
-                            "a translation needs its source: there is no content/{} for this \
-                             page to translate",
-                            page.source.source_path
+                            "a translation needs its source: content/{path} is a draft, left \
+                             out of this build (make this page a draft too, or build with --drafts)"
+                        )
+                    } else {
+                        format!(
+                            "a translation needs its source: there is no content/{path} for \
+                             this page to translate"
+                        )
+                    };
+                    translation_problems.push(
+                        Diagnostic::error("translation", &page.source.file, why).at(
+                            &page.source.text,
+                            1,
+                            1,
                         ),
-                    )
-                    .at(&page.source.text, 1, 1),
-                ),
+                    );
+                }
             }
         }
         for p in &pages {
