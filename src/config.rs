@@ -22,6 +22,31 @@ pub struct Config {
     pub checks: BTreeMap<String, CheckLevel>,
     /// Free-form values for templates (`site.extra`).
     pub extra: toml::Table,
+    /// Languages besides (or settings for) the default one, by code: `[languages.es]`.
+    pub languages: BTreeMap<String, LanguageConfig>,
+}
+
+/// `[languages.<code>]`: what one language changes. Every key is optional; the default
+/// language takes its title and description from the top level unless given here.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Theme strings over the built-in ones (`side_effects = "..."`).
+    pub strings: BTreeMap<String, toml::Value>,
+    pub monograph: Option<Monograph>,
+    pub readability: Option<LanguageReadability>,
+    /// Values over the top-level `[extra]` for this language's pages (`site.extra`).
+    pub extra: toml::Table,
+}
+
+/// `[languages.<code>.readability]`: the limits of the language's own formula.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageReadability {
+    pub max_grade: Option<f64>,
+    pub min_ease: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -33,7 +58,10 @@ pub struct Review {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Readability {
+    /// The highest Flesch-Kincaid grade (English) a page may read at.
     pub max_grade: f64,
+    /// The lowest Fernández Huerta score (Spanish; higher is easier) a page may read at.
+    pub min_ease: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,7 +70,7 @@ pub struct Links {
     pub autolink: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Monograph {
     pub required_sections: Vec<String>,
@@ -69,6 +97,7 @@ impl Default for Config {
             monograph: Monograph::default(),
             checks: BTreeMap::new(),
             extra: toml::Table::new(),
+            languages: BTreeMap::new(),
         }
     }
 }
@@ -83,7 +112,11 @@ impl Default for Review {
 
 impl Default for Readability {
     fn default() -> Self {
-        Readability { max_grade: 8.0 }
+        // 60 is the floor of Fernández Huerta's "normal" band, school years 7 and 8.
+        Readability {
+            max_grade: 8.0,
+            min_ease: 60.0,
+        }
     }
 }
 
@@ -143,7 +176,7 @@ impl Config {
     fn validate(&self, text: &str) -> Result<(), Box<Diagnostic>> {
         let err = |key: &str, msg: String| {
             let d = Diagnostic::error("config", CONFIG_FILE, msg);
-            Box::new(match key_offset(text, key) {
+            Box::new(match key_offset(text, key).or_else(|| text.find(key)) {
                 Some(o) => d.at_offset(text, o),
                 None => d,
             })
@@ -159,7 +192,72 @@ impl Config {
                 return Err(err(id, format!("unknown check id `{id}`{hint}")));
             }
         }
+        for code in self.languages.keys() {
+            if code != &self.language && !is_language_code(code) {
+                return Err(err(
+                    &format!("[languages.{code}]"),
+                    format!(
+                        "`{code}` is not a language code a file name can carry: use two lower-case letters, \
+                         optionally with a region (`es`, `pt-br`)"
+                    ),
+                ));
+            }
+            let strings = &self.languages[code].strings;
+            for (key, value) in strings {
+                let ok = match key.as_str() {
+                    "months" => value
+                        .as_array()
+                        .is_some_and(|a| a.len() == 12 && a.iter().all(|v| v.is_str())),
+                    _ => value.is_str(),
+                };
+                if !ok {
+                    return Err(err(
+                        key,
+                        format!(
+                            "`{key}` in [languages.{code}.strings] must be {}",
+                            if key == "months" {
+                                "a list of 12 month names"
+                            } else {
+                                "a string"
+                            }
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// The sections a drug-class page in `code` needs: the language's own
+    /// `[languages.<code>.monograph]`, else the top-level `[monograph]`.
+    pub fn required_sections(&self, code: &str) -> &[String] {
+        self.languages
+            .get(code)
+            .and_then(|l| l.monograph.as_ref())
+            .map_or(&self.monograph.required_sections, |m| &m.required_sections)
+    }
+
+    /// `[extra]` for the pages of `code`: the top level with the language's own over it.
+    pub fn extra_for(&self, code: &str) -> toml::Table {
+        let mut extra = self.extra.clone();
+        if let Some(l) = self.languages.get(code) {
+            for (k, v) in &l.extra {
+                extra.insert(k.clone(), v.clone());
+            }
+        }
+        extra
+    }
+
+    /// Every language of the site, the default first, then the others by code.
+    pub fn language_codes(&self) -> Vec<String> {
+        let mut codes = vec![self.language.clone()];
+        codes.extend(
+            self.languages
+                .keys()
+                .filter(|c| **c != self.language)
+                .cloned(),
+        );
+        codes
     }
 
     /// The path part of `base_url`, always starting and ending with `/`.
@@ -204,6 +302,16 @@ fn base_path_of(url: &str) -> String {
         p.push('/');
     }
     p
+}
+
+/// A language code as a file name carries it: two lower-case letters, optionally with a
+/// region or script (`es`, `pt-br`, `zh-hant`).
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    primary.len() == 2
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Byte offset of the first line that sets `key` (as `key =` or `key:`), for positions.

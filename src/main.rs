@@ -71,7 +71,8 @@ enum Command {
         strict: bool,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
-        /// Also print every page's reading grade and word count, worst first (on stdout)
+        /// Also print every page's reading grade and word count, worst first, and which
+        /// pages lack which language (on stdout)
         #[arg(long)]
         report: bool,
         /// Also request every http(s) link (cached a day in .formulary-cache/; the
@@ -182,15 +183,36 @@ fn main() -> ExitCode {
                     }
                     diagnostic::sort(&mut diags);
                     diagnostic::print(&diags, format);
+                    // A language with no readability formula is not graded: say so, rather
+                    // than grade it by the English formula or say nothing.
+                    for (lang, l) in site.languages.iter().enumerate() {
+                        let pages = site
+                            .pages
+                            .iter()
+                            .filter(|p| p.lang == lang && !p.source.body().trim().is_empty())
+                            .count();
+                        if pages > 0 && formulary::readability::formula_of(&site, lang).is_none() {
+                            eprintln!(
+                                "note: no reading-level formula is configured for `{}`; {}",
+                                l.code,
+                                if pages == 1 {
+                                    "its page is not graded".to_string()
+                                } else {
+                                    format!("its {pages} pages are not graded")
+                                }
+                            );
+                        }
+                    }
                     if report {
                         let rows = formulary::readability::report(&site);
                         print!(
                             "{}",
                             formulary::readability::render_report(
                                 &rows,
-                                site.config.readability.max_grade
+                                &formulary::readability::report_limits(&site)
                             )
                         );
+                        print!("{}", formulary::readability::translation_report(&site));
                     }
                     eprintln!(
                         "{}",

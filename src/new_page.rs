@@ -92,7 +92,7 @@ pub fn page_text(kind: Kind, name: &str, config: &Config, today: chrono::NaiveDa
     fm.push_str("draft = true\n+++\n\n");
     let mut body = String::from("Start with one short paragraph a patient can read first.\n");
     if kind == Kind::DrugClass {
-        for section in &config.monograph.required_sections {
+        for section in config.required_sections(&config.language) {
             body.push_str(&format!(
                 "\n## {section}\n\nWrite this section in plain language.\n"
             ));

@@ -1,5 +1,15 @@
-//! Readability: the Flesch-Kincaid grade of a page's prose, for the `reading-level` check,
-//! `formulary check --report` and the theme.
+//! Readability: a score of a page's prose by a formula made for its language, for the
+//! `reading-level` check, `formulary check --report` and the theme.
+//!
+//! - English (`en`, `en-gb`...): the Flesch-Kincaid grade (below); a page above
+//!   `readability.max_grade` is hard.
+//! - Spanish (`es`, `es-mx`...): the Fernández Huerta score (1959), in its corrected form
+//!   (Law, 2011: the sentence term is words per sentence),
+//!   `206.84 − 0.60 × syllables per 100 words − 1.02 × words per sentence`, 0 to 100 where
+//!   higher is easier (60 to 70 is "normal", school years 7 and 8); a page below
+//!   `readability.min_ease` is hard. Spanish syllables are counted by [`syllables_es`].
+//! - Any other language: no formula; its pages are not graded, and the report says so
+//!   rather than apply the English formula to them.
 //!
 //! ```text
 //! grade = 0.39 × words/sentences + 11.8 × syllables/words − 15.59
@@ -37,6 +47,91 @@ const ABBREVIATIONS: &[&str] = &[
     "al", "approx", "ca", "cf", "dr", "e.g", "eg", "fig", "i.e", "ie", "inc", "jr", "mr", "mrs",
     "ms", "mt", "prof", "sr", "st", "vol", "vs",
 ];
+
+/// A readability formula made for a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formula {
+    /// Flesch-Kincaid grade (English): lower is easier.
+    FleschKincaid,
+    /// Fernández Huerta score (Spanish): higher is easier.
+    FernandezHuerta,
+}
+
+impl Formula {
+    /// The formula for a language code, if there is one.
+    pub fn for_language(code: &str) -> Option<Formula> {
+        match code.split(['-', '_']).next().unwrap_or(code) {
+            "en" => Some(Formula::FleschKincaid),
+            "es" => Some(Formula::FernandezHuerta),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Formula::FleschKincaid => "Flesch-Kincaid grade",
+            Formula::FernandezHuerta => "Fernández Huerta score",
+        }
+    }
+
+    /// The score of a text with these counts.
+    pub fn score(self, words: usize, sentences: usize, syllables: usize) -> f64 {
+        match self {
+            Formula::FleschKincaid => fk_grade(words, sentences, syllables),
+            Formula::FernandezHuerta => fernandez_huerta(words, sentences, syllables),
+        }
+    }
+
+    /// Syllables of one word in the formula's language.
+    pub fn syllables(self, word: &str) -> usize {
+        match self {
+            Formula::FleschKincaid => syllables(word),
+            Formula::FernandezHuerta => syllables_es(word),
+        }
+    }
+
+    /// Whether `score` is harder to read than `limit` allows.
+    pub fn too_hard(self, score: f64, limit: f64) -> bool {
+        match self {
+            Formula::FleschKincaid => score > limit,
+            Formula::FernandezHuerta => score < limit,
+        }
+    }
+}
+
+/// The Fernández Huerta score of a text with these counts (higher is easier).
+pub fn fernandez_huerta(words: usize, sentences: usize, syllables: usize) -> f64 {
+    if words == 0 || sentences == 0 {
+        return 0.0;
+    }
+    let (w, s, y) = (words as f64, sentences as f64, syllables as f64);
+    206.84 - 0.60 * (100.0 * y / w) - 1.02 * (w / s)
+}
+
+/// Syllables of one Spanish word: its vowel nuclei. Vowels next to each other share a
+/// syllable (a diphthong: `bien`, `cuando`, `hay` counts `y` as a consonant) unless both are
+/// strong (`a e o`, or an accented `í ú`), which splits them (`le-er`, `dí-a`, `o-ste-o`). The
+/// silent `u` of `que`, `qui`, `gue`, `gui` joins its vowel by the same rule. At least one.
+pub fn syllables_es(word: &str) -> usize {
+    let strong = |c: char| matches!(c, 'a' | 'e' | 'o' | 'á' | 'é' | 'ó' | 'í' | 'ú');
+    let vowel = |c: char| strong(c) || matches!(c, 'i' | 'u' | 'ü');
+    let mut count = 0;
+    let mut prev: Option<char> = None;
+    for c in word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+    {
+        if vowel(c) {
+            match prev {
+                Some(p) if vowel(p) && !(strong(p) && strong(c)) => {}
+                _ => count += 1,
+            }
+        }
+        prev = Some(c);
+    }
+    count.max(1)
+}
 
 /// The Flesch-Kincaid grade of a text with these counts.
 pub fn fk_grade(words: usize, sentences: usize, syllables: usize) -> f64 {
@@ -200,6 +295,11 @@ fn previous_is_lowercase(text: &str, words: &[Word], i: usize) -> bool {
 
 /// The sentences of one block of prose; the end of the text ends the last one.
 pub fn sentences(text: &str) -> Vec<Sentence> {
+    sentences_in(text, Formula::FleschKincaid)
+}
+
+/// [`sentences`] with the syllables of `formula`'s language.
+pub fn sentences_in(text: &str, formula: Formula) -> Vec<Sentence> {
     let ws = words(text);
     let mut out = Vec::new();
     let mut current: Option<Sentence> = None;
@@ -212,7 +312,7 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
             syllables: 0,
         });
         s.words += 1;
-        s.syllables += syllables(&text[w.start..w.end]);
+        s.syllables += formula.syllables(&text[w.start..w.end]);
         s.end = w.token_end;
         if ends_sentence(text, &ws, i) {
             out.extend(current.take());
@@ -239,11 +339,23 @@ impl PageSentence {
 }
 
 /// The readability of one page's prose.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
+    pub formula: Formula,
     pub words: usize,
     pub syllables: usize,
     pub sentences: Vec<PageSentence>,
+}
+
+impl Default for Reading {
+    fn default() -> Reading {
+        Reading {
+            formula: Formula::FleschKincaid,
+            words: 0,
+            syllables: 0,
+            sentences: Vec::new(),
+        }
+    }
 }
 
 impl Reading {
@@ -251,6 +363,14 @@ impl Reading {
     pub fn grade(&self) -> Option<f64> {
         (self.words >= MIN_WORDS)
             .then(|| fk_grade(self.words, self.sentences.len(), self.syllables))
+    }
+
+    /// The score by the page's formula, or `None` when the page has too little prose.
+    pub fn score(&self) -> Option<f64> {
+        (self.words >= MIN_WORDS).then(|| {
+            self.formula
+                .score(self.words, self.sentences.len(), self.syllables)
+        })
     }
 
     /// The `n` hardest sentences, in page order. Hardest means most syllables (words ×
@@ -283,11 +403,20 @@ fn in_footnote_definition(body: &str, offset: usize) -> bool {
     line.starts_with("[^") && line.split('\n').next().is_some_and(|l| l.contains("]:"))
 }
 
-/// Reads one page's prose: words, syllables and each sentence with its line.
+/// Reads one page's prose by the English rules: words, syllables and each sentence with its
+/// line.
 pub fn read(source: &Source) -> Reading {
+    read_in(source, Formula::FleschKincaid)
+}
+
+/// Reads one page's prose with the syllables of `formula`'s language.
+pub fn read_in(source: &Source, formula: Formula) -> Reading {
     let body = source.body();
     let lines = LineIndex::new(&source.text);
-    let mut r = Reading::default();
+    let mut r = Reading {
+        formula,
+        ..Reading::default()
+    };
     for block in &source.analysis.blocks {
         if !matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
             || in_footnote_definition(body, block.offset)
@@ -300,7 +429,7 @@ pub fn read(source: &Source) -> Reading {
         let block_line = lines.line(source.body_start + block.offset);
         let mut line = block_line;
         let mut counted = 0;
-        for s in sentences(text) {
+        for s in sentences_in(text, formula) {
             line += text[counted..s.start].matches('\n').count();
             counted = s.start;
             r.words += s.words;
@@ -316,69 +445,196 @@ pub fn read(source: &Source) -> Reading {
     r
 }
 
+/// The formula and limit for the pages of one language of a site (the language's own
+/// `[languages.<code>.readability]` over the top-level `[readability]`), if there is one.
+pub fn formula_of(site: &crate::site::Site, lang: usize) -> Option<(Formula, f64)> {
+    let code = &site.languages[lang].code;
+    let formula = Formula::for_language(code)?;
+    let own = site
+        .config
+        .languages
+        .get(code)
+        .and_then(|l| l.readability.as_ref());
+    let limit = match formula {
+        Formula::FleschKincaid => own
+            .and_then(|r| r.max_grade)
+            .unwrap_or(site.config.readability.max_grade),
+        Formula::FernandezHuerta => own
+            .and_then(|r| r.min_ease)
+            .unwrap_or(site.config.readability.min_ease),
+    };
+    Some((formula, limit))
+}
+
 /// One row of `formulary check --report`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportRow {
     /// The file, relative to the site root.
     pub file: String,
     pub title: String,
+    /// The page's language code.
+    pub lang: String,
     pub words: usize,
     pub sentences: usize,
+    /// The score by `formula`; `None` when too short, or when the language has no formula.
     pub grade: Option<f64>,
+    pub formula: Option<Formula>,
+    /// Whether the score is harder than the language's limit allows.
+    pub too_hard: bool,
 }
 
-/// Every page's grade and word count, worst (highest grade) first; ungraded pages last.
+/// Every page's score and word count, by language (the default first), worst first within
+/// one; ungraded pages last.
 pub fn report(site: &crate::site::Site) -> Vec<ReportRow> {
-    let mut rows: Vec<ReportRow> = site
+    let formulas: Vec<Option<(Formula, f64)>> = (0..site.languages.len())
+        .map(|l| formula_of(site, l))
+        .collect();
+    let mut rows: Vec<(usize, ReportRow)> = site
         .pages
         .iter()
         .map(|p| {
-            let r = read(&p.source);
-            ReportRow {
+            let f = formulas[p.lang];
+            let r = read_in(&p.source, f.map_or(Formula::FleschKincaid, |f| f.0));
+            let grade = f.and_then(|_| r.score());
+            let row = ReportRow {
                 file: p.source.file.to_string_lossy().replace('\\', "/"),
                 title: p.title().to_string(),
+                lang: site.languages[p.lang].code.clone(),
                 words: r.words,
                 sentences: r.sentences.len(),
-                grade: r.grade(),
-            }
+                grade,
+                formula: f.map(|f| f.0),
+                too_hard: match (f, grade) {
+                    (Some((formula, limit)), Some(g)) => formula.too_hard(round1(g), limit),
+                    _ => false,
+                },
+            };
+            (p.lang, row)
         })
         .collect();
-    rows.sort_by(|a, b| {
-        let key = |r: &ReportRow| r.grade.map_or(f64::NEG_INFINITY, round1);
-        key(b).total_cmp(&key(a)).then_with(|| a.file.cmp(&b.file))
+    rows.sort_by(|(la, a), (lb, b)| {
+        // Worst first: the highest grade, or the lowest ease.
+        let key = |r: &ReportRow| match (r.grade, r.formula) {
+            (Some(g), Some(Formula::FernandezHuerta)) => -round1(g),
+            (Some(g), _) => round1(g),
+            (None, _) => f64::NEG_INFINITY,
+        };
+        la.cmp(lb)
+            .then_with(|| key(b).total_cmp(&key(a)))
+            .then_with(|| a.file.cmp(&b.file))
     });
-    rows
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
-/// The report as a plain-text table.
-pub fn render_report(rows: &[ReportRow], max_grade: f64) -> String {
+/// The report as a plain-text table. `limits` describes each language's formula and limit
+/// (one line each, below the table).
+pub fn render_report(rows: &[ReportRow], limits: &[String]) -> String {
     use std::fmt::Write as _;
     let width = rows.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
+    // "grade" on an English site, as it always was; "score" once another formula is in.
+    let header = if rows
+        .iter()
+        .all(|r| r.formula.is_none_or(|f| f == Formula::FleschKincaid))
+    {
+        "grade"
+    } else {
+        "score"
+    };
     let mut lines = vec![format!(
-        "{:>5}  {:>5}  {:>9}  {:<width$}  note",
-        "grade", "words", "sentences", "page"
+        "{header:>5}  {:>5}  {:>9}  {:<width$}  note",
+        "words", "sentences", "page"
     )];
     for r in rows {
         let grade = match r.grade {
             Some(g) => format!("{:.1}", round1(g)),
             None => "-".to_string(),
         };
-        let note = match r.grade {
-            Some(g) if round1(g) > max_grade => "above the limit",
-            Some(_) => "",
-            None => "too short to grade",
+        let note = match (r.formula, r.grade) {
+            (None, _) => format!("no reading-level formula for `{}`", r.lang),
+            (Some(_), None) => "too short to grade".to_string(),
+            (Some(f), Some(_)) => {
+                let mut n = String::new();
+                if f != Formula::FleschKincaid {
+                    n.push_str(f.name());
+                }
+                if r.too_hard {
+                    if !n.is_empty() {
+                        n.push_str(", ");
+                    }
+                    n.push_str("above the limit");
+                }
+                n
+            }
         };
         lines.push(format!(
             "{grade:>5}  {:>5}  {:>9}  {:<width$}  {note}",
             r.words, r.sentences, r.file
         ));
     }
-    lines.push(format!(
-        "(limit: grade {max_grade}; pages under {MIN_WORDS} words are not graded)"
-    ));
+    for l in limits {
+        lines.push(l.clone());
+    }
     let mut out = String::new();
     for l in lines {
         let _ = writeln!(out, "{}", l.trim_end());
+    }
+    out
+}
+
+/// The lines under the report saying each language's formula and limit.
+pub fn report_limits(site: &crate::site::Site) -> Vec<String> {
+    let mut out = Vec::new();
+    for (lang, l) in site.languages.iter().enumerate() {
+        let line = match formula_of(site, lang) {
+            Some((Formula::FleschKincaid, max)) if !site.is_multilingual() => format!(
+                "(limit: grade {max}; pages under {MIN_WORDS} words are not graded)"
+            ),
+            Some((Formula::FleschKincaid, max)) => format!(
+                "({}: Flesch-Kincaid grade, limit {max}; pages under {MIN_WORDS} words are not graded)",
+                l.code
+            ),
+            Some((Formula::FernandezHuerta, min)) => format!(
+                "({}: Fernández Huerta score, 0 to 100, higher is easier; limit {min}; pages under {MIN_WORDS} words are not graded)",
+                l.code
+            ),
+            None => format!(
+                "({}: no reading-level formula is configured for this language; its pages are not graded)",
+                l.code
+            ),
+        };
+        out.push(line);
+    }
+    out
+}
+
+/// `check --report` on a site of more than one language: which pages lack which language.
+pub fn translation_report(site: &crate::site::Site) -> String {
+    use std::fmt::Write as _;
+    if !site.is_multilingual() {
+        return String::new();
+    }
+    let mut out = String::from("\ntranslations\n");
+    let sources: Vec<&crate::site::Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == 0 && !p.source.text.is_empty())
+        .collect();
+    for (lang, l) in site.languages.iter().enumerate().skip(1) {
+        let missing: Vec<&str> = sources
+            .iter()
+            .filter(|p| !p.translations.iter().any(|&t| site.pages[t].lang == lang))
+            .map(|p| p.source.content_path.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}: {} of {} pages translated",
+            l.code,
+            sources.len() - missing.len(),
+            sources.len()
+        );
+        for m in missing {
+            let _ = writeln!(out, "  lacks {}: content/{m}", l.code);
+        }
     }
     out
 }
@@ -503,6 +759,8 @@ mod tests {
         let source = Source {
             file: "content/a.md".into(),
             content_path: "a.md".into(),
+            lang: None,
+            source_path: "a.md".into(),
             analysis: crate::markdown::analyze(&text[parsed.body_start..]),
             front: parsed.front,
             body_start: parsed.body_start,
@@ -529,6 +787,45 @@ mod tests {
     }
 
     #[test]
+    fn spanish_syllables() {
+        let cases = [
+            ("casa", 2),
+            ("bien", 1),
+            ("cuando", 2),
+            ("leer", 2),
+            ("día", 2),
+            ("osteoporosis", 6),
+            ("huesos", 2),
+            ("que", 1),
+            ("hay", 1),
+            ("y", 1),
+            ("medicamento", 5),
+            ("pingüino", 3),
+            ("calcio", 2),
+            ("país", 2),
+        ];
+        for (w, n) in cases {
+            assert_eq!(syllables_es(w), n, "{w}");
+        }
+    }
+
+    /// Hand-computed: 100 words, 10 sentences, 200 syllables give
+    /// 206.84 − 0.60 × 200 − 1.02 × 10 = 76.64.
+    #[test]
+    fn fernandez_huerta_formula() {
+        assert!((fernandez_huerta(100, 10, 200) - 76.64).abs() < 1e-9);
+        // Longer sentences read harder, as they must (the corrected formula).
+        assert!(fernandez_huerta(100, 5, 200) < fernandez_huerta(100, 10, 200));
+        assert_eq!(
+            Formula::for_language("es-MX"),
+            Some(Formula::FernandezHuerta)
+        );
+        assert_eq!(Formula::for_language("fr"), None);
+        assert!(Formula::FernandezHuerta.too_hard(55.0, 60.0));
+        assert!(!Formula::FleschKincaid.too_hard(7.9, 8.0));
+    }
+
+    #[test]
     fn hardest_are_in_page_order() {
         let mk = |line, words, syllables| PageSentence {
             text: String::new(),
@@ -537,6 +834,7 @@ mod tests {
             syllables,
         };
         let r = Reading {
+            formula: Formula::FleschKincaid,
             words: 0,
             syllables: 0,
             // A one-word sentence of four syllables has the highest grade of its own (32.0)

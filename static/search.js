@@ -260,6 +260,13 @@
   var shown = 0;
   var generation = 0;
 
+  /* The status line's words, from the page (data-t-*) in its language; English without. */
+  function words(name, fallback, n, q) {
+    var w = root.getAttribute('data-t-' + name) || fallback;
+    return w.replace('{n}', String(n)).replace('{q}', q);
+  }
+  var azLink = root.getAttribute('data-t-az') || 'A to Z of medicines.';
+
   function say(text, link) {
     status.textContent = text;
     if (link) {
@@ -317,12 +324,14 @@
       if (mine !== generation) return;
       var quoted = '\u201C' + q + '\u201D';
       if (found.length === 0) {
-        say('No results for ' + quoted + '. Check the spelling, or look the medicine up in the', 'A to Z of medicines.');
+        say(words('none', 'No results for {q}. Check the spelling, or look the medicine up in the', 0, quoted), azLink);
+      } else if (found.length === 1) {
+        say(words('one', '{n} result for {q}.', 1, quoted));
       } else {
-        say(found.length + (found.length === 1 ? ' result' : ' results') + ' for ' + quoted + '.');
+        say(words('many', '{n} results for {q}.', found.length, quoted));
       }
     } catch (e) {
-      if (mine === generation) say('Search could not be loaded. You can find any medicine in the', 'A to Z of medicines.');
+      if (mine === generation) say(words('failed', 'Search could not be loaded. You can find any medicine in the', 0, ''), azLink);
     } finally {
       if (mine === generation) root.removeAttribute('aria-busy');
     }

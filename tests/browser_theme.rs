@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Every kind of page the theme renders: `(what, URL path, body class)`.
-const PAGES: [(&str, &str, &str); 11] = [
+const PAGES: &[(&str, &str, &str)] = &[
     ("home", "", "kind-home"),
     ("section", "drug-classes/", "kind-section"),
     (
@@ -54,6 +54,19 @@ const PAGES: [(&str, &str, &str); 11] = [
     ("A to Z", "drugs/", "kind-drugs"),
     ("search", "search/", "kind-search"),
     ("404", "no/such/page/", "kind-404"),
+    // The Spanish pages of the sample site (`lang="es"`, checked below).
+    (
+        "Spanish drug class",
+        "es/drug-classes/bisphosphonates/",
+        "kind-drug-class",
+    ),
+    (
+        "Spanish condition",
+        "es/conditions/osteoporosis/",
+        "kind-condition",
+    ),
+    ("Spanish home", "es/", "kind-home"),
+    ("Spanish A to Z", "es/drugs/", "kind-drugs"),
 ];
 
 /// The axe-core rule tags the theme must pass.
@@ -209,6 +222,9 @@ fn axe_finds_no_violations_on_any_page_kind_in_light_and_dark_mode() {
         b.emulate_media(None, Some(scheme));
         for (what, path, class) in PAGES {
             open(&b, what, path, class);
+            let lang = b.eval("return document.documentElement.lang");
+            let want = if path.starts_with("es/") { "es" } else { "en" };
+            assert_eq!(lang, json!(want), "{what}: <html lang>");
             let dark = b.eval("return matchMedia('(prefers-color-scheme: dark)').matches");
             assert_eq!(dark, json!(scheme == "dark"), "colour scheme not emulated");
             let (violations, passes) = run_axe(&b, &axe);
@@ -341,7 +357,8 @@ fn text_is_large_lines_are_short_and_the_keyboard_is_seen() {
         for (what, path, class) in PAGES {
             open(&b, what, path, class);
             let lang = b.eval("return document.documentElement.lang");
-            assert_eq!(lang, json!("en"), "{what}: html lang");
+            let want = if path.starts_with("es/") { "es" } else { "en" };
+            assert_eq!(lang, json!(want), "{what}: html lang");
             let px = b.eval(
                 "return [...document.querySelectorAll('main p, main li')]
                    .filter(e => e.offsetParent && !e.closest('nav, .breadcrumbs'))

@@ -70,9 +70,14 @@ fn sample_site_builds_and_every_internal_url_resolves() {
     // One page per content file, at its pretty URL.
     for (rel, _) in read_tree(&manifest_dir().join("content")) {
         if let Some(stem) = rel.strip_suffix(".md") {
+            // A translation (`name.es.md`) is published below its language (`es/`).
+            let (lang, stem) = match stem.rsplit_once('.') {
+                Some((s, code)) if code.len() == 2 && !s.ends_with('/') => (format!("{code}/"), s),
+                _ => (String::new(), stem),
+            };
             let page = match stem.strip_suffix("_index") {
-                Some(dir) => format!("{dir}index.html"),
-                None => format!("{stem}/index.html"),
+                Some(dir) => format!("{lang}{dir}index.html"),
+                None => format!("{lang}{stem}/index.html"),
             };
             let text = String::from_utf8_lossy(
                 &std::fs::read(manifest_dir().join("content").join(&rel)).unwrap(),

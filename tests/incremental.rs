@@ -340,3 +340,87 @@ fn a_heading_added_mends_a_link_from_a_page_left_alone() {
         update.diagnostics
     );
 }
+
+/// A class and a condition translated into Spanish: edits to a source, a translation and the
+/// set of translations, each followed by an incremental rebuild that must equal a full build,
+/// files and diagnostics (translation-outdated reads the source's date) alike.
+#[test]
+fn translations_rebuild_like_full_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let config = "title = \"Test\"\nbase_url = \"https://example.org/\"\n[languages.es]\ntitle = \"Prueba\"\n[languages.es.monograph]\nrequired_sections = [\"Qué son\"]\n";
+    write(root, "formulary.toml", config);
+    let es_class = |reviewed: &str, body: &str| {
+        format!("+++\ntitle = \"Clase 0\"\nkind = \"drug-class\"\nsummary = \"Resumen.\"\nreviewed = {reviewed}\ndrugs = [{{ name = \"fármaco0\", translates = \"drug0\" }}]\n+++\n\n## Qué son\n\n{body}\n")
+    };
+    write(
+        root,
+        "content/drug-classes/k0.es.md",
+        &es_class(
+            "2026-10-01",
+            "Vea la [clase 1](k1.md) y la [condición](../conditions/c0.md).",
+        ),
+    );
+    write(root, "content/conditions/c0.es.md", "+++\ntitle = \"Condición 0\"\nkind = \"condition\"\nsummary = \"Sobre ella.\"\nreviewed = 2026-10-01\n+++\n\nAlgunos toman fármaco0.\n");
+    let (mut inc, first) = Incremental::new(root, None, false);
+    assert!(first.ok, "{:?}", first.diagnostics);
+    let k0 = |reviewed: &str, brand: &str| {
+        class(0, "Class 0", brand, 0, "Class 0 text.").replacen(
+            "reviewed = 2026-10-01",
+            &format!("reviewed = {reviewed}"),
+            1,
+        )
+    };
+    let steps: Vec<(&str, String)> = vec![
+        // The source is reviewed again: the translation is now outdated.
+        ("content/drug-classes/k0.md", k0("2026-12-01", "Brand0")),
+        // The source's brand changes: the translation inherits it.
+        ("content/drug-classes/k0.md", k0("2026-12-01", "Marca0")),
+        // The translation catches up.
+        (
+            "content/drug-classes/k0.es.md",
+            es_class("2026-12-15", "Vea la [clase 1](k1.md)."),
+        ),
+        // A translation of the linked class appears: the link now goes to it.
+        (
+            "content/drug-classes/k1.es.md",
+            "+++\ntitle = \"Clase 1\"\nkind = \"drug-class\"\nsummary = \"Otra.\"\nreviewed = 2026-10-01\n+++\n\n## Qué son\n\nTexto.\n".into(),
+        ),
+        // The condition's source changes title: the Spanish list of classes follows.
+        ("content/conditions/c0.md", condition(0, "Condition zero")),
+    ];
+    for (step, (path, text)) in steps.into_iter().enumerate() {
+        write(root, path, &text);
+        let update = inc.apply(&[PathBuf::from(path)]);
+        let (full, full_update) = Incremental::new(root, None, false);
+        assert!(update.ok, "step {step}: {:?}", update.diagnostics);
+        let ids = |u: &formulary::serve::incremental::Update| {
+            u.diagnostics
+                .iter()
+                .map(|d| format!("{}:{}", d.id, d.path.display()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&update), ids(&full_update), "step {step}: diagnostics");
+        let (got, want) = (sorted(&inc), sorted(&full));
+        let gp: Vec<&String> = got.iter().map(|(p, _)| p).collect();
+        let wp: Vec<&String> = want.iter().map(|(p, _)| p).collect();
+        assert_eq!(gp, wp, "step {step}: file lists differ");
+        for ((p, a), (_, b)) in got.iter().zip(&want) {
+            assert!(
+                a == b,
+                "step {step} ({path}): {p} differs from a full build"
+            );
+        }
+        if step == 0 {
+            assert!(ids(&update)
+                .contains(&"translation-outdated:content/drug-classes/k0.es.md".to_string()));
+        }
+    }
+    let files = sorted(&inc);
+    let page = |p: &str| {
+        String::from_utf8_lossy(&files.iter().find(|(f, _)| f == p).unwrap().1).into_owned()
+    };
+    assert!(page("es/drug-classes/k0/index.html").contains("Marca0"));
+    assert!(page("es/drug-classes/k0/index.html").contains("href=\"/es/drug-classes/k1/\""));
+}

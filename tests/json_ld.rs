@@ -112,7 +112,13 @@ fn every_page_of_the_sample_site_has_json_ld_canonical_and_open_graph() {
                 "{file}: no `{key}` meta tag; found {head:?}"
             );
         }
-        assert_eq!(head["og:site_name"], "Bone Health Medicines", "{file}");
+        // Each language's pages carry its own site title.
+        let site_name = if file.starts_with("es/") {
+            "Medicamentos para la salud de los huesos"
+        } else {
+            "Bone Health Medicines"
+        };
+        assert_eq!(head["og:site_name"], site_name, "{file}");
         if file == "404.html" {
             // Served at any missing address: no canonical, no og:url, no structured data.
             assert!(
@@ -197,8 +203,9 @@ fn every_page_of_the_sample_site_has_json_ld_canonical_and_open_graph() {
             assert_eq!(str_of(about, "name", file), h1, "{file}");
         }
     }
-    assert_eq!(drug_classes, 8, "drug-class pages checked");
-    assert_eq!(conditions, 2, "condition pages checked");
+    // Eight classes and two conditions in English; two classes and one condition in Spanish.
+    assert_eq!(drug_classes, 10, "drug-class pages checked");
+    assert_eq!(conditions, 3, "condition pages checked");
 
     // Spot checks against the sample content's front matter.
     let bis = &json_ld_blocks("b", &pages["drug-classes/bisphosphonates/index.html"])[0];

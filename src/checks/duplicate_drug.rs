@@ -1,4 +1,5 @@
-//! duplicate-drug: one drug name (compared without case) in two classes.
+//! duplicate-drug: one drug name (compared without case) in two classes of one language (a
+//! translation shares its source's drugs, and is no duplicate of it).
 
 use crate::diagnostic::Diagnostic;
 use crate::site::drugs::DrugName;
@@ -8,7 +9,9 @@ use crate::site::Site;
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let generics: Vec<&DrugName> = site.drug_index.iter().filter(|d| !d.is_brand).collect();
     let mut out = Vec::new();
-    for group in generics.chunk_by(|a, b| a.sort_key.trim() == b.sort_key.trim()) {
+    for group in
+        generics.chunk_by(|a, b| a.lang == b.lang && a.sort_key.trim() == b.sort_key.trim())
+    {
         // The first definition is the one in the first page; every other class repeats it.
         let Some(first) = group.iter().map(|d| d.class).min() else {
             continue;

@@ -1,4 +1,5 @@
-//! missing-section: a drug-class page lacks one of `monograph.required_sections`.
+//! missing-section: a drug-class page lacks one of `monograph.required_sections` (for a page
+//! in another language, `[languages.<code>.monograph]`'s when given).
 //!
 //! A required section matches a heading of any level from 2 down when the two are equal
 //! after trimming whitespace and trailing punctuation and ignoring case, so
@@ -33,9 +34,10 @@ pub fn missing<'a>(required: &'a [String], headings: &[crate::markdown::Heading]
 }
 
 pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
-    let required = &site.config.monograph.required_sections;
     let mut out = Vec::new();
     for page in pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
+        let code = &site.languages[page.lang].code;
+        let required = site.config.required_sections(code);
         let gone = missing(required, page.headings());
         if gone.is_empty() {
             continue;
@@ -50,8 +52,19 @@ pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
         } else {
             ("sections", "them")
         };
-        let msg =
+        let mut msg =
             format!("a drug-class page needs the {noun} {list}; add {verb} as `## ` headings");
+        let own = site
+            .config
+            .languages
+            .get(code.as_str())
+            .is_some_and(|l| l.monograph.is_some());
+        if page.lang != 0 && !own {
+            msg.push_str(&format!(
+                " (or give this language its own headings in `[languages.{code}.monograph]` \
+                 `required_sections`)"
+            ));
+        }
         let d = Diagnostic::error("missing-section", &page.source.file, msg);
         out.push(page.source.diag_at_key(d, "kind"));
     }

@@ -11,6 +11,8 @@ mod missing_section;
 mod p_value;
 mod reading_level;
 mod review_overdue;
+mod translation;
+mod translation_outdated;
 mod unknown_page;
 mod url_collision;
 
@@ -35,6 +37,8 @@ pub const ALL_IDS: &[&str] = &[
     "p-value",
     "template",
     "external-link",
+    "translation",
+    "translation-outdated",
 ];
 
 /// A check of the whole site (it compares pages with each other).
@@ -43,7 +47,11 @@ type SiteCheck = fn(&Site) -> Vec<Diagnostic>;
 /// the pages an edit touched.
 type PageCheck = fn(&Site, &[&Page]) -> Vec<Diagnostic>;
 
-const SITE_CHECKS: &[SiteCheck] = &[url_collision::check, duplicate_drug::check];
+const SITE_CHECKS: &[SiteCheck] = &[
+    url_collision::check,
+    duplicate_drug::check,
+    translation::check,
+];
 
 const PAGE_CHECKS: &[PageCheck] = &[
     broken_link::check,
@@ -53,6 +61,7 @@ const PAGE_CHECKS: &[PageCheck] = &[
     heading_order::check,
     reading_level::check,
     review_overdue::check,
+    translation_outdated::check,
     garbled_number::check,
     p_value::check,
 ];

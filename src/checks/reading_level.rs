@@ -1,5 +1,7 @@
-//! reading-level: a page whose prose reads above `readability.max_grade` on the
-//! Flesch-Kincaid scale. The counting rules are in [`crate::readability`].
+//! reading-level: a page whose prose reads harder than its language's limit, by the formula
+//! made for the language: above `readability.max_grade` on the Flesch-Kincaid scale
+//! (English), below `readability.min_ease` on the Fernández Huerta scale (Spanish). A
+//! language with neither is not graded. The counting rules are in [`crate::readability`].
 
 use crate::diagnostic::Diagnostic;
 use crate::readability::{self, round1};
@@ -23,28 +25,40 @@ pub fn quote(sentence: &str) -> String {
 }
 
 pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
-    let max = site.config.readability.max_grade;
     use rayon::prelude::*;
-    let graded: Vec<(&Page, readability::Reading, f64)> = pages
+    // Each language's formula and limit; a language without one is not graded.
+    let formulas: Vec<Option<(readability::Formula, f64)>> = (0..site.languages.len())
+        .map(|l| readability::formula_of(site, l))
+        .collect();
+    let graded: Vec<(&Page, readability::Reading, f64, f64)> = pages
         .par_iter()
         .filter_map(|&page| {
-            let reading = readability::read(&page.source);
-            let grade = round1(reading.grade()?);
-            (grade > max).then_some((page, reading, grade))
+            let (formula, limit) = formulas[page.lang]?;
+            let reading = readability::read_in(&page.source, formula);
+            let score = round1(reading.score()?);
+            formula
+                .too_hard(score, limit)
+                .then_some((page, reading, score, limit))
         })
         .collect();
     let mut out = Vec::new();
-    for (page, reading, grade) in graded {
+    for (page, reading, score, limit) in graded {
         let hardest = reading
             .hardest(3)
             .iter()
             .map(|s| format!("line {} \"{}\"", s.line, quote(&s.text)))
             .collect::<Vec<_>>()
             .join(", ");
-        let msg = format!(
-            "reading grade {grade:.1} is above {max}; hardest sentences: {hardest} \
-             (use shorter sentences and everyday words)"
-        );
+        let msg = match reading.formula {
+            readability::Formula::FleschKincaid => format!(
+                "reading grade {score:.1} is above {limit}; hardest sentences: {hardest} \
+                 (use shorter sentences and everyday words)"
+            ),
+            readability::Formula::FernandezHuerta => format!(
+                "Fernández Huerta score {score:.1} is below {limit} (higher is easier); hardest \
+                 sentences: {hardest} (use shorter sentences and everyday words)"
+            ),
+        };
         let d = Diagnostic::warning("reading-level", &page.source.file, msg);
         out.push(
             page.source

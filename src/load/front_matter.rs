@@ -86,6 +86,10 @@ impl<'de> Deserialize<'de> for Date {
 #[serde(deny_unknown_fields)]
 pub struct DrugEntry {
     pub name: String,
+    /// In a translation: the source's name of the drug this entry gives in the page's
+    /// language (defaults to `name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translates: Option<String>,
     #[serde(default)]
     pub brands: Vec<String>,
     #[serde(default)]
@@ -152,6 +156,13 @@ fn fail(offset: usize, message: impl Into<String>) -> FrontMatterError {
 
 /// Splits `text` (a whole file) and parses its front matter.
 pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
+    parse_as(text, false)
+}
+
+/// [`parse`] for a page that is (`translation`) or is not a translation of another: a
+/// translation's drug class may leave `drugs` out (it inherits the source's) and may say
+/// which source drug an entry `translates`.
+pub fn parse_as(text: &str, translation: bool) -> Result<Parsed, FrontMatterError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     if rest.trim().is_empty() {
@@ -208,12 +219,17 @@ pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
             fail(fm_start + at, crate::suggest::explain_serde_message(&msg))
         })?
     };
-    validate(&front, fm, fm_start)?;
+    validate(&front, fm, fm_start, translation)?;
     Ok(Parsed { front, body_start })
 }
 
 /// Rules no type can state: what each kind requires and what it may not have.
-fn validate(front: &FrontMatter, fm: &str, fm_start: usize) -> Result<(), FrontMatterError> {
+fn validate(
+    front: &FrontMatter,
+    fm: &str,
+    fm_start: usize,
+    translation: bool,
+) -> Result<(), FrontMatterError> {
     let at_key = |key: &str| fm_start + crate::config::key_offset(fm, key).unwrap_or(0);
     let at_kind = at_key("kind");
     if front.title.trim().is_empty() {
@@ -236,7 +252,7 @@ fn validate(front: &FrontMatter, fm: &str, fm_start: usize) -> Result<(), FrontM
             ),
         ));
     }
-    if kind == Kind::DrugClass && front.drugs.is_empty() {
+    if kind == Kind::DrugClass && front.drugs.is_empty() && !translation {
         return Err(fail(
             at_kind,
             "a drug-class page needs `drugs`, with at least one `{ name = \"...\" }`",
@@ -268,6 +284,12 @@ fn validate(front: &FrontMatter, fm: &str, fm_start: usize) -> Result<(), FrontM
         return Err(fail(
             at_key("drugs"),
             "a drug in `drugs` has an empty `name`",
+        ));
+    }
+    if !translation && front.drugs.iter().any(|d| d.translates.is_some()) {
+        return Err(fail(
+            at_key("translates"),
+            "`translates` is only for a translation (a file such as `name.es.md`)",
         ));
     }
     for alias in &front.aliases {

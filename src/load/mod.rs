@@ -22,8 +22,15 @@ pub const TEMPLATES_DIR: &str = "templates";
 pub struct Source {
     /// The file, relative to the site root (`content/drug-classes/serms.md`), for diagnostics.
     pub file: PathBuf,
-    /// The content path, relative to `content/` with `/` separators (`drug-classes/serms.md`).
+    /// The content path, relative to `content/` with `/` separators (`drug-classes/serms.md`,
+    /// `drug-classes/serms.es.md`).
     pub content_path: String,
+    /// The language code in the file name (`es` for `serms.es.md`); `None` for a page in
+    /// the site's default language.
+    pub lang: Option<String>,
+    /// The content path without the language code: the source a translation translates
+    /// (`drug-classes/serms.md` for `drug-classes/serms.es.md`).
+    pub source_path: String,
     pub text: String,
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in `text`.
@@ -106,6 +113,38 @@ pub fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     files
 }
 
+/// Splits a content path into the path of its source and the language code in its file
+/// name: `a/b.es.md` → (`a/b.md`, `Some("es")`); `a/b.md` → (`a/b.md`, `None`). The code is
+/// two lower-case letters, optionally with a region (`pt-br`); anything else stays part of
+/// the name (`notes.old.md`, `vitamin.d3.md`).
+pub fn split_language(content_path: &str) -> (String, Option<String>) {
+    let Some(stem) = content_path.strip_suffix(".md") else {
+        return (content_path.to_string(), None);
+    };
+    let (dir, name) = match stem.rsplit_once('/') {
+        Some((d, n)) => (Some(d), n),
+        None => (None, stem),
+    };
+    match name.rsplit_once('.') {
+        Some((base, code)) if !base.is_empty() && crate::config::is_language_code(code) => {
+            let path = match dir {
+                Some(d) => format!("{d}/{base}.md"),
+                None => format!("{base}.md"),
+            };
+            (path, Some(code.to_string()))
+        }
+        _ => (content_path.to_string(), None),
+    }
+}
+
+/// The content path of the translation of `source_path` into `lang`: `a/b.md` → `a/b.es.md`.
+pub fn translated_path(source_path: &str, lang: &str) -> String {
+    match source_path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.{lang}.md"),
+        None => source_path.to_string(),
+    }
+}
+
 /// Reads and parses one content file. `rel` is its content path.
 pub fn load_source(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
     let file = Path::new(CONTENT_DIR).join(rel);
@@ -124,13 +163,16 @@ pub fn load_source(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
             .at_offset(&prefix, valid));
         }
     };
-    let parsed = front_matter::parse(&text).map_err(|e| {
+    let (source_path, lang) = split_language(rel);
+    let parsed = front_matter::parse_as(&text, lang.is_some()).map_err(|e| {
         Diagnostic::error("front-matter", &file, e.message).at_offset(&text, e.offset)
     })?;
     let analysis = markdown::analyze(&text[parsed.body_start..]);
     Ok(Source {
         file,
         content_path: rel.to_string(),
+        lang,
+        source_path,
         front: parsed.front,
         body_start: parsed.body_start,
         text,
@@ -179,6 +221,18 @@ pub fn load(root: &Path, include_drafts: bool) -> Loaded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_codes_in_file_names() {
+        let s = |p: &str| split_language(p);
+        assert_eq!(s("a/b.es.md"), ("a/b.md".into(), Some("es".into())));
+        assert_eq!(s("_index.es.md"), ("_index.md".into(), Some("es".into())));
+        assert_eq!(s("a/b.pt-br.md"), ("a/b.md".into(), Some("pt-br".into())));
+        assert_eq!(s("a/b.md"), ("a/b.md".into(), None));
+        assert_eq!(s("notes.old.md"), ("notes.old.md".into(), None));
+        assert_eq!(s("a/.es.md"), ("a/.es.md".into(), None));
+        assert_eq!(translated_path("a/_index.md", "es"), "a/_index.es.md");
+    }
 
     #[test]
     fn ignores_editor_files() {

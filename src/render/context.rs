@@ -2,16 +2,19 @@
 //! span the site live in `site` only, so a page's context stays the size of the page.
 
 use crate::markdown::Heading;
-use crate::site::{drugs, Page, PageId, Site};
+use crate::site::{drugs, LangId, Page, PageId, Site};
 use serde::Serialize;
 
-/// `{title, url, summary, kind}`: how one page refers to another.
+/// `{title, url, summary, kind, lang}`: how one page refers to another.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageRef {
     pub title: String,
     pub url: String,
     pub summary: String,
     pub kind: &'static str,
+    /// The language code of the page referred to (a translation's list may fall back to a
+    /// page of the default language).
+    pub lang: String,
 }
 
 pub fn page_ref(site: &Site, id: PageId) -> PageRef {
@@ -21,7 +24,28 @@ pub fn page_ref(site: &Site, id: PageId) -> PageRef {
         url: site.url(id),
         summary: p.summary().to_string(),
         kind: p.kind.as_str(),
+        lang: site.languages[p.lang].code.clone(),
     }
+}
+
+/// One language version of a page, for the language switcher and `hreflang` links.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    /// The language's name in itself ("Español").
+    pub name: String,
+    pub url: String,
+    pub permalink: String,
+    /// Whether this is the page being rendered.
+    pub current: bool,
+}
+
+/// A language of the site: `{code, name, url}` (the URL of its home page).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LanguageRef {
+    pub code: String,
+    pub name: String,
+    pub url: String,
 }
 
 fn refs(site: &Site, ids: &[PageId]) -> Vec<PageRef> {
@@ -32,26 +56,65 @@ fn refs(site: &Site, ids: &[PageId]) -> Vec<PageRef> {
 pub struct SiteContext {
     pub title: String,
     pub description: String,
+    /// The code of the language being rendered.
     pub language: String,
     pub base_url: String,
     pub extra: toml::Table,
     pub sections: Vec<PageRef>,
     pub drug_classes: Vec<PageRef>,
     pub conditions: Vec<PageRef>,
+    /// Every language of the site, the default first.
+    pub languages: Vec<LanguageRef>,
+    /// The URL of this language's Atom feed.
+    pub feed_url: String,
 }
 
-pub fn site_context(site: &Site) -> SiteContext {
-    let home = &site.pages[site.home];
+/// The site as the pages of one language see it.
+pub fn site_context(site: &Site, lang: LangId) -> SiteContext {
+    let l = &site.languages[lang];
+    let home = &site.pages[l.home];
     SiteContext {
-        title: site.config.title.clone(),
-        description: site.config.description.clone(),
-        language: site.config.language.clone(),
+        title: l.title.clone(),
+        description: l.description.clone(),
+        language: l.code.clone(),
         base_url: site.base_url.clone(),
-        extra: site.config.extra.clone(),
+        extra: site.config.extra_for(&l.code),
         sections: refs(site, &home.subsections),
-        drug_classes: refs(site, &site.drug_classes()),
-        conditions: refs(site, &site.conditions()),
+        drug_classes: refs(site, &site.drug_classes(lang)),
+        conditions: refs(site, &site.conditions(lang)),
+        languages: site
+            .languages
+            .iter()
+            .map(|l| LanguageRef {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                url: site.url(l.home),
+            })
+            .collect(),
+        feed_url: site.generated_url(lang, crate::site::FEED_FILE),
     }
+}
+
+/// The language versions of a page (all of them, itself included), when there is more
+/// than one.
+pub fn alternates(site: &Site, id: PageId) -> Vec<Alternate> {
+    let group = site.alternates(id);
+    if group.len() < 2 {
+        return Vec::new();
+    }
+    group
+        .into_iter()
+        .map(|p| {
+            let l = &site.languages[site.pages[p].lang];
+            Alternate {
+                lang: l.code.clone(),
+                name: l.name.clone(),
+                url: site.url(p),
+                permalink: site.permalink(p),
+                current: p == id,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -98,6 +161,14 @@ pub struct PageContext {
     pub title: String,
     pub summary: String,
     pub kind: &'static str,
+    /// The page's language code.
+    pub lang: String,
+    /// The page in every language it is published in (empty when only one).
+    pub alternates: Vec<Alternate>,
+    /// For a translation, the page it translates.
+    pub translation_of: Option<PageRef>,
+    /// A translation reviewed before its source was last reviewed.
+    pub translation_outdated: bool,
     pub url: String,
     pub permalink: String,
     pub path: String,
@@ -140,6 +211,10 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
         title: front.title.clone(),
         summary: page.summary().to_string(),
         kind: page.kind.as_str(),
+        lang: site.languages[page.lang].code.clone(),
+        alternates: alternates(site, id),
+        translation_of: page.translation_of.map(|s| page_ref(site, s)),
+        translation_outdated: site.translation_outdated(page).is_some(),
         url: site.url(id),
         permalink: site.permalink(id),
         path: page.source.content_path.clone(),
@@ -151,12 +226,12 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
         reviewer: front.reviewer.clone(),
         reading_grade: None,
         word_count,
-        drugs: front
+        drugs: page
             .drugs
             .iter()
             .map(|d| DrugContext {
                 name: d.name.clone(),
-                anchor: drugs::drug_anchor(&d.name),
+                anchor: d.anchor.clone(),
                 brands: d.brands.clone(),
                 forms: d.forms.clone(),
             })
@@ -175,14 +250,42 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
     }
 }
 
-/// A generated page (A to Z, search, 404) as a `page` for its template.
-pub fn generated_page(site: &Site, title: &str, kind: &'static str, url_path: &str) -> PageContext {
+/// A generated page (A to Z, search, 404) of a language as a `page` for its template;
+/// `url_path` is below the language's prefix.
+pub fn generated_page(
+    site: &Site,
+    lang: LangId,
+    title: &str,
+    kind: &'static str,
+    url_path: &str,
+) -> PageContext {
+    let prefix = &site.languages[lang].prefix;
+    // The A to Z and the search page exist in every language; the 404 page once.
+    let alternates = if site.is_multilingual() && kind != "404" {
+        site.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Alternate {
+                lang: l.code.clone(),
+                name: l.name.clone(),
+                url: format!("{}{}{url_path}", site.base_path, l.prefix),
+                permalink: format!("{}{}{url_path}", site.base_url, l.prefix),
+                current: i == lang,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     PageContext {
         title: title.to_string(),
         summary: String::new(),
         kind,
-        url: format!("{}{}", site.base_path, url_path),
-        permalink: format!("{}{}", site.base_url, url_path),
+        lang: site.languages[lang].code.clone(),
+        alternates,
+        translation_of: None,
+        translation_outdated: false,
+        url: format!("{}{prefix}{url_path}", site.base_path),
+        permalink: format!("{}{prefix}{url_path}", site.base_url),
         path: String::new(),
         content: String::new(),
         toc: Vec::new(),
@@ -198,12 +301,12 @@ pub fn generated_page(site: &Site, title: &str, kind: &'static str, url_path: &s
         related: Vec::new(),
         mentioned_on: Vec::new(),
         also_known_as: Vec::new(),
-        breadcrumbs: vec![page_ref(site, site.home)],
+        breadcrumbs: vec![page_ref(site, site.languages[lang].home)],
         previous: None,
         next: None,
         pages: Vec::new(),
         subsections: Vec::new(),
-        json_ld: super::jsonld::generated_json_ld(site, title, kind, url_path),
+        json_ld: super::jsonld::generated_json_ld(site, lang, title, kind, url_path),
     }
 }
 
@@ -223,10 +326,10 @@ pub struct AzLetter {
     pub entries: Vec<AzEntry>,
 }
 
-/// The A to Z grouped by letter.
-pub fn a_to_z(site: &Site) -> Vec<AzLetter> {
+/// The A to Z of one language grouped by letter.
+pub fn a_to_z(site: &Site, lang: LangId) -> Vec<AzLetter> {
     let mut letters: Vec<AzLetter> = Vec::new();
-    for d in site.drug_index.iter() {
+    for d in site.drug_index.iter().filter(|d| d.lang == lang) {
         let letter = drugs::letter_of(&d.sort_key);
         let entry = AzEntry {
             name: d.name.clone(),

@@ -9,7 +9,7 @@
 //! - the home page and section pages are a `CollectionPage`; the generated pages are a
 //!   `CollectionPage` (the A to Z) or a `SearchResultsPage` (search).
 
-use crate::site::{Page, PageKind, Site};
+use crate::site::{drugs::Drug, LangId, Page, PageKind, Site};
 use serde_json::{json, Map, Value};
 
 /// The JSON-LD of a content page, ready to be written between `<script>` tags.
@@ -19,7 +19,13 @@ pub fn page_json_ld(site: &Site, page: &Page) -> String {
 
 /// The JSON-LD of a generated page (`kind` is the generated page's kind: `drugs`, `search`;
 /// the 404 page gets none, as it is served at any missing address).
-pub fn generated_json_ld(site: &Site, title: &str, kind: &str, url_path: &str) -> String {
+pub fn generated_json_ld(
+    site: &Site,
+    lang: LangId,
+    title: &str,
+    kind: &str,
+    url_path: &str,
+) -> String {
     let ty = match kind {
         "drugs" => "CollectionPage",
         "search" => "SearchResultsPage",
@@ -31,15 +37,18 @@ pub fn generated_json_ld(site: &Site, title: &str, kind: &str, url_path: &str) -
     obj.insert("name".into(), json!(title));
     obj.insert(
         "url".into(),
-        json!(format!("{}{}", site.base_url, url_path)),
+        json!(format!(
+            "{}{}{}",
+            site.base_url, site.languages[lang].prefix, url_path
+        )),
     );
-    obj.insert("inLanguage".into(), json!(site.config.language));
-    obj.insert("isPartOf".into(), website(site));
+    obj.insert("inLanguage".into(), json!(site.languages[lang].code));
+    obj.insert("isPartOf".into(), website(site, lang));
     if kind == "drugs" {
         let drugs: Vec<Value> = site
             .drug_index
             .iter()
-            .filter(|d| !d.is_brand)
+            .filter(|d| !d.is_brand && d.lang == lang)
             .map(|d| {
                 json!({
                     "@type": "Drug",
@@ -71,8 +80,8 @@ pub fn page_value(site: &Site, page: &Page) -> Value {
         obj.insert("description".into(), json!(page.summary()));
     }
     obj.insert("url".into(), json!(permalink));
-    obj.insert("inLanguage".into(), json!(site.config.language));
-    obj.insert("isPartOf".into(), website(site));
+    obj.insert("inLanguage".into(), json!(site.languages[page.lang].code));
+    obj.insert("isPartOf".into(), website(site, page.lang));
     if ty == "MedicalWebPage" {
         obj.insert(
             "medicalAudience".into(),
@@ -85,18 +94,14 @@ pub fn page_value(site: &Site, page: &Page) -> Value {
             Some(name) if !name.is_empty() => json!({ "@type": "Person", "name": name }),
             // Reviewed, but nobody named: the site stands behind the review.
             _ => {
-                json!({ "@type": "Organization", "name": site.config.title, "url": site.base_url })
+                json!({ "@type": "Organization", "name": site.languages[page.lang].title, "url": site.base_url })
             }
         };
         obj.insert("reviewedBy".into(), reviewer);
     }
     match page.kind {
         PageKind::DrugClass => {
-            let drugs: Vec<Value> = front
-                .drugs
-                .iter()
-                .map(|d| drug(site, page, &d.name, &d.brands))
-                .collect();
+            let drugs: Vec<Value> = page.drugs.iter().map(|d| drug(site, page, d)).collect();
             if !drugs.is_empty() {
                 obj.insert("about".into(), Value::Array(drugs));
             }
@@ -113,14 +118,7 @@ pub fn page_value(site: &Site, page: &Page) -> Value {
                 .treated_by
                 .iter()
                 .map(|&c| &site.pages[c])
-                .flat_map(|class| {
-                    class
-                        .source
-                        .front
-                        .drugs
-                        .iter()
-                        .map(move |d| drug(site, class, &d.name, &d.brands))
-                })
+                .flat_map(|class| class.drugs.iter().map(move |d| drug(site, class, d)))
                 .collect();
             if !drugs.is_empty() {
                 condition.insert("drug".into(), Value::Array(drugs));
@@ -133,12 +131,12 @@ pub fn page_value(site: &Site, page: &Page) -> Value {
 }
 
 /// One drug of a class page: generic name, brand names, the class, and where it is described.
-fn drug(site: &Site, class: &Page, name: &str, brands: &[String]) -> Value {
+fn drug(site: &Site, class: &Page, drug: &Drug) -> Value {
     let mut d = Map::new();
     d.insert("@type".into(), json!("Drug"));
-    d.insert("name".into(), json!(name));
-    if !brands.is_empty() {
-        d.insert("proprietaryName".into(), json!(brands));
+    d.insert("name".into(), json!(drug.name));
+    if !drug.brands.is_empty() {
+        d.insert("proprietaryName".into(), json!(drug.brands));
     }
     d.insert(
         "drugClass".into(),
@@ -146,17 +144,14 @@ fn drug(site: &Site, class: &Page, name: &str, brands: &[String]) -> Value {
     );
     d.insert(
         "url".into(),
-        json!(format!(
-            "{}#{}",
-            site.permalink(class.id),
-            crate::site::drugs::drug_anchor(name)
-        )),
+        json!(format!("{}#{}", site.permalink(class.id), drug.anchor)),
     );
     Value::Object(d)
 }
 
-fn website(site: &Site) -> Value {
-    json!({ "@type": "WebSite", "name": site.config.title, "url": site.base_url })
+fn website(site: &Site, lang: LangId) -> Value {
+    let l = &site.languages[lang];
+    json!({ "@type": "WebSite", "name": l.title, "url": format!("{}{}", site.base_url, l.prefix) })
 }
 
 /// Serialises `value` so that nothing in it can end the `<script>` element or open an HTML

@@ -2,11 +2,13 @@
 //! (A to Z, search, 404, sitemap, robots, alias redirects). No I/O but reading templates.
 
 pub mod context;
+pub mod feed;
 pub mod jsonld;
+pub mod strings;
 pub mod theme;
 
 use crate::diagnostic::Diagnostic;
-use crate::site::{Page, PageId, PageKind, Site};
+use crate::site::{LangId, Page, PageId, PageKind, Site};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -27,14 +29,18 @@ pub struct OutputFile {
 pub struct Renderer {
     tera: Tera,
     sources: BTreeMap<String, TemplateSource>,
-    /// The last `site` context and a Tera context holding it: rebuilt only when it changes.
-    site_value: std::sync::Mutex<Option<(context::SiteContext, Context)>>,
+    /// Per language, the last `site` context and a Tera context holding it (with the
+    /// language's strings as `t`): rebuilt only when it changes.
+    site_value: std::sync::Mutex<HashMap<LangId, (context::SiteContext, Context)>>,
 }
 
-/// `url(path="drug-classes/serms.md")` and `url(path="drugs")`.
+/// `url(path="drug-classes/serms.md")` and `url(path="drugs")`; with `lang="es"`, the
+/// Spanish page or generated page where there is one.
 struct UrlFn {
     base_path: String,
     pages: Arc<HashMap<String, String>>,
+    /// Language code → URL prefix (`es/`), for every language but the default.
+    prefixes: HashMap<String, String>,
 }
 
 impl tera::Function for UrlFn {
@@ -44,14 +50,31 @@ impl tera::Function for UrlFn {
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("url() needs path=\"...\""))?;
         let clean = path.trim_start_matches('/');
+        let prefix = args
+            .get("lang")
+            .and_then(Value::as_str)
+            .and_then(|code| Some((code, self.prefixes.get(code)?)));
         if clean.ends_with(".md") {
-            return self
-                .pages
-                .get(clean)
+            let translated = prefix
+                .and_then(|(code, _)| self.pages.get(&crate::load::translated_path(clean, code)));
+            return translated
+                .or_else(|| self.pages.get(clean))
                 .map(|u| Value::String(u.clone()))
                 .ok_or_else(|| tera::Error::msg(format!("url(): no page `{path}` in content/")));
         }
-        let mut url = format!("{}{}", self.base_path, clean);
+        // The generated pages and files exist in every language.
+        let generated = [
+            "drugs",
+            "drugs/",
+            "search",
+            "search/",
+            crate::site::FEED_FILE,
+        ];
+        let prefix = match prefix {
+            Some((_, p)) if clean.is_empty() || generated.contains(&clean) => p.as_str(),
+            _ => "",
+        };
+        let mut url = format!("{}{prefix}{}", self.base_path, clean);
         let last = clean.rsplit('/').next().unwrap_or("");
         if !clean.is_empty() && !clean.ends_with('/') && !last.contains('.') {
             url.push('/');
@@ -110,6 +133,12 @@ impl Renderer {
             UrlFn {
                 base_path: site.base_path.clone(),
                 pages: Arc::new(pages),
+                prefixes: site
+                    .languages
+                    .iter()
+                    .skip(1)
+                    .map(|l| (l.code.clone(), l.prefix.clone()))
+                    .collect(),
             },
         );
         tera.register_function(
@@ -122,24 +151,36 @@ impl Renderer {
         Ok(Renderer {
             tera,
             sources,
-            site_value: std::sync::Mutex::new(None),
+            site_value: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
-    /// A Tera context holding `site`, reused while the site context stays the same (turning
-    /// thousands of page references into Tera values is the costly part).
-    fn base_context(&self, site: &Site) -> tera::Result<Context> {
-        let ctx = context::site_context(site);
+    /// A Tera context holding `site` and `t` for one language, reused while the site context
+    /// stays the same (turning thousands of page references into Tera values is the costly
+    /// part).
+    fn base_context(&self, site: &Site, lang: LangId) -> tera::Result<Context> {
+        let ctx = context::site_context(site, lang);
         let mut cache = self.site_value.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((old, base)) = cache.as_ref() {
+        if let Some((old, base)) = cache.get(&lang) {
             if *old == ctx {
                 return Ok(base.clone());
             }
         }
         let mut base = Context::new();
         base.insert("site", &tera::to_value(&ctx)?);
-        *cache = Some((ctx, base.clone()));
+        base.insert(
+            "t",
+            &Value::Object(strings::strings(&site.config, &site.languages[lang].code)),
+        );
+        cache.insert(lang, (ctx, base.clone()));
         Ok(base)
+    }
+
+    /// The base context of every language, by [`LangId`].
+    fn base_contexts(&self, site: &Site) -> tera::Result<Vec<Context>> {
+        (0..site.languages.len())
+            .map(|lang| self.base_context(site, lang))
+            .collect()
     }
 
     fn has(&self, name: &str) -> bool {
@@ -196,7 +237,7 @@ impl Renderer {
         generated: Generated,
         done: &AtomicUsize,
     ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let base_ctx = match self.base_context(site) {
+        let base_ctx = match self.base_contexts(site) {
             Ok(c) => c,
             Err(e) => {
                 return (
@@ -222,12 +263,22 @@ impl Renderer {
         };
         let render_pages = || -> Vec<Result<OutputFile, Diagnostic>> {
             if ids.len() <= 4 {
-                // An edit's few pages: one copy of the context, no threads.
-                let mut ctx = base_ctx.clone();
-                return ids.iter().map(|&id| render_one(&mut ctx, id)).collect();
+                // An edit's few pages: one copy of the context each, no threads.
+                return ids
+                    .iter()
+                    .map(|&id| render_one(&mut base_ctx[site.pages[id].lang].clone(), id))
+                    .collect();
             }
+            // Each worker keeps a copy of the context of each language it meets.
             ids.par_iter()
-                .map_init(|| base_ctx.clone(), |ctx, &id| render_one(ctx, id))
+                .map_init(
+                    || vec![None; base_ctx.len()],
+                    |ctxs: &mut Vec<Option<Context>>, &id| {
+                        let lang = site.pages[id].lang;
+                        let ctx = ctxs[lang].get_or_insert_with(|| base_ctx[lang].clone());
+                        render_one(ctx, id)
+                    },
+                )
                 .collect()
         };
         // The generated pages (the A to Z above all) render beside the content pages.
@@ -250,23 +301,30 @@ impl Renderer {
         (files, diags)
     }
 
-    /// The A to Z, search page, 404 page, alias redirects, sitemap and robots.txt.
+    /// The A to Z, search page and feed of every language, the 404 page, alias redirects,
+    /// sitemap and robots.txt.
     fn generated(
         &self,
         site: &Site,
-        base: &Context,
+        base: &[Context],
         which: Generated,
     ) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut files = Vec::new();
-        if which.a_to_z {
-            files.push(self.a_to_z(site, base)?);
-        }
-        if which.pages {
-            self.generated_pages(site, base, &mut files)?;
+        for (lang, base) in base.iter().enumerate() {
+            if which.a_to_z {
+                files.push(self.a_to_z(site, lang, base)?);
+            }
+            if which.pages {
+                self.generated_pages(site, lang, base, &mut files)?;
+            }
+            files.push(OutputFile {
+                path: format!("{}{}", site.languages[lang].prefix, crate::site::FEED_FILE),
+                bytes: feed::atom(site, lang).into_bytes(),
+            });
         }
         if which.aliases {
             for (alias, target) in &site.aliases {
-                let mut ctx = base.clone();
+                let mut ctx = base[site.pages[*target].lang].clone();
                 ctx.insert("target", &site.permalink(*target));
                 ctx.insert("page", &context::page_context(site, &site.pages[*target]));
                 files.push(OutputFile {
@@ -290,51 +348,70 @@ impl Renderer {
         Ok(files)
     }
 
-    fn a_to_z(&self, site: &Site, base: &Context) -> Result<OutputFile, Diagnostic> {
+    fn a_to_z(&self, site: &Site, lang: LangId, base: &Context) -> Result<OutputFile, Diagnostic> {
         let mut ctx = base.clone();
-        let letters = context::a_to_z(site);
+        let letters = context::a_to_z(site, lang);
         let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
         ctx.insert("letters", &letters);
         ctx.insert("drugs", &flat);
+        let title = string(base, "medicines_a_to_z");
         ctx.insert(
             "page",
-            &context::generated_page(site, "Medicines A to Z", "drugs", "drugs/"),
+            &context::generated_page(site, lang, &title, "drugs", "drugs/"),
         );
         Ok(OutputFile {
-            path: "drugs/index.html".into(),
+            path: format!("{}drugs/index.html", site.languages[lang].prefix),
             bytes: self.render("drugs.html", &ctx)?.into_bytes(),
         })
     }
 
-    /// The search page and the 404 page.
+    /// The search page of a language, and (for the default language) the 404 page.
     fn generated_pages(
         &self,
         site: &Site,
+        lang: LangId,
         base: &Context,
         files: &mut Vec<OutputFile>,
     ) -> Result<(), Diagnostic> {
-        for (template, title, kind, url_path, out) in [
-            (
-                "search.html",
-                "Search",
-                "search",
-                "search/",
-                "search/index.html",
-            ),
-            ("404.html", "Page not found", "404", "404.html", "404.html"),
-        ] {
+        let prefix = &site.languages[lang].prefix;
+        let mut which = vec![(
+            "search.html",
+            "search",
+            "search",
+            "search/",
+            format!("{prefix}search/index.html"),
+        )];
+        if lang == 0 {
+            which.push((
+                "404.html",
+                "page_not_found",
+                "404",
+                "404.html",
+                "404.html".into(),
+            ));
+        }
+        for (template, title, kind, url_path, out) in which {
             let mut ctx = base.clone();
             ctx.insert(
                 "page",
-                &context::generated_page(site, title, kind, url_path),
+                &context::generated_page(site, lang, &string(base, title), kind, url_path),
             );
             files.push(OutputFile {
-                path: out.into(),
+                path: out,
                 bytes: self.render(template, &ctx)?.into_bytes(),
             });
         }
         Ok(())
     }
+}
+
+/// One of the theme's strings from a base context's `t`.
+fn string(base: &Context, key: &str) -> String {
+    base.get("t")
+        .and_then(|t| t.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or(key)
+        .to_string()
 }
 
 /// Which generated files to render (the sitemap and robots.txt always are: they are cheap).
@@ -370,12 +447,30 @@ pub fn alias_output_path(alias: &str) -> String {
     }
 }
 
-/// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; anything else is shown as it is.
-fn long_date(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+/// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; `long_date(t=t)` in the words of
+/// the theme's strings `t` (`months`, `date_pattern`): `1 de noviembre de 2026`. Anything
+/// that is not a date is shown as it is.
+fn long_date(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    use chrono::Datelike;
     let text = value.as_str().unwrap_or_default();
-    let shown = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| text.to_string());
+    let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
+        return Ok(Value::String(text.to_string()));
+    };
+    let t = args.get("t");
+    let month = t
+        .and_then(|t| t.get("months"))
+        .and_then(|m| m.get(date.month0() as usize))
+        .and_then(Value::as_str);
+    let pattern = t
+        .and_then(|t| t.get("date_pattern"))
+        .and_then(Value::as_str);
+    let shown = match (month, pattern) {
+        (Some(month), Some(pattern)) => pattern
+            .replace("{day}", &date.day().to_string())
+            .replace("{month}", month)
+            .replace("{year}", &date.year().to_string()),
+        _ => date.format("%-d %B %Y").to_string(),
+    };
     Ok(Value::String(shown))
 }
 
@@ -399,35 +494,67 @@ fn escape_html(s: &str) -> String {
     out
 }
 
-fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-/// Every page's permalink, with its review date as `lastmod`.
+/// Every page's permalink, with its review date as `lastmod` and, on a site of more than
+/// one language, its language versions as `xhtml:link rel="alternate"`.
 fn sitemap(site: &Site) -> String {
-    let mut entries: Vec<(String, Option<String>)> = site
+    let multilingual = site.is_multilingual();
+    /// `(loc, lastmod, [(hreflang, href)])`.
+    type Entry = (String, Option<String>, Vec<(String, String)>);
+    let mut entries: Vec<Entry> = site
         .pages
         .iter()
         .map(|p| {
+            let alternates = context::alternates(site, p.id)
+                .into_iter()
+                .map(|a| (a.lang, a.permalink))
+                .collect();
             (
                 site.permalink(p.id),
                 p.source.front.reviewed.map(|d| d.to_string()),
+                alternates,
             )
         })
         .collect();
-    entries.push((format!("{}drugs/", site.base_url), None));
-    entries.push((format!("{}search/", site.base_url), None));
+    for (lang, l) in site.languages.iter().enumerate() {
+        for path in ["drugs/", "search/"] {
+            let alternates = context::generated_page(site, lang, "", "search", path)
+                .alternates
+                .into_iter()
+                .map(|a| (a.lang, a.permalink))
+                .collect();
+            entries.push((
+                format!("{}{}{path}", site.base_url, l.prefix),
+                None,
+                alternates,
+            ));
+        }
+    }
     entries.sort();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (loc, lastmod) in entries {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if multilingual {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
+    for (loc, lastmod, alternates) in entries {
         out.push_str("  <url>\n    <loc>");
         out.push_str(&xml_escape(&loc));
         out.push_str("</loc>\n");
         if let Some(d) = lastmod {
             out.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        for (lang, href) in &alternates {
+            out.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                xml_escape(lang),
+                xml_escape(href)
+            ));
         }
         out.push_str("  </url>\n");
     }

@@ -6,7 +6,7 @@ use super::text::{self, Stem};
 use super::{ALPHABET, DIR, NAME, SUMMARY, TITLE};
 use crate::markdown::BlockKind;
 use crate::render::OutputFile;
-use crate::site::{Page, PageId, PageKind, Site};
+use crate::site::{LangId, Page, PageId, PageKind, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -64,7 +64,7 @@ fn names_of(page: &Page) -> Vec<&str> {
     match page.kind {
         PageKind::DrugClass => {
             names.push(front.title.as_str());
-            for d in &front.drugs {
+            for d in &page.drugs {
                 names.push(d.name.as_str());
                 names.extend(d.brands.iter().map(String::as_str));
             }
@@ -399,11 +399,14 @@ pub(super) struct Words {
 }
 
 impl Words {
-    /// Reads every page of the model (in parallel, a batch at a time).
-    pub(super) fn read(site: &Site) -> Words {
+    /// Reads every page of one language (in parallel, a batch at a time), stemming its
+    /// words by that language.
+    pub(super) fn read(site: &Site, lang: LangId) -> Words {
         let t = std::time::Instant::now();
-        let stem = Stem::new(&site.config.language);
-        let mut order: Vec<PageId> = (0..site.pages.len()).collect();
+        let stem = Stem::new(&site.languages[lang].code);
+        let mut order: Vec<PageId> = (0..site.pages.len())
+            .filter(|&id| site.pages[id].lang == lang)
+            .collect();
         order.sort_by(|&a, &b| site.pages[a].url_path.cmp(&site.pages[b].url_path));
 
         // Pages are read in parallel; each worker merges its run of pages into postings of
@@ -443,9 +446,9 @@ pub(super) fn doc_of(site: &Site, id: PageId) -> [String; 3] {
 }
 
 impl Index {
-    /// Reads every page of the model.
-    pub fn build(site: &Site) -> Index {
-        let words = Words::read(site);
+    /// Reads every page of one language of the model.
+    pub fn build(site: &Site, lang: LangId) -> Index {
+        let words = Words::read(site, lang);
         let t = std::time::Instant::now();
         let fragments = words.merged.fragments();
         crate::build::timing("search merge", t);
@@ -456,13 +459,22 @@ impl Index {
     }
 
     /// The index files, by path below the output.
-    pub fn files(&self) -> Vec<OutputFile> {
+    /// The index files, by path below the output; `prefix` is the language's (`es/`).
+    pub fn files(&self, prefix: &str) -> Vec<OutputFile> {
         let fragments: Vec<(&str, &str)> = self
             .fragments
             .iter()
             .map(|(k, f)| (k.as_str(), f.as_str()))
             .collect();
-        write_files_keeping(&fragments, &self.docs, |_| false, |_| false, |_| None).files
+        write_files_keeping(
+            prefix,
+            &fragments,
+            &self.docs,
+            |_| false,
+            |_| false,
+            |_| None,
+        )
+        .files
     }
 }
 
@@ -480,6 +492,7 @@ pub(super) struct Written {
 /// and writes them with the manifest. A shard whose leaf `keep_leaf` accepts, and a
 /// chunk `keep_chunk` accepts, is not made again: its hash comes from `old_hash`.
 pub(super) fn write_files_keeping(
+    prefix: &str,
     fragments: &[(&str, impl AsRef<str> + Sync)],
     docs: &[[String; 3]],
     keep_leaf: impl Fn(&str) -> bool + Sync,
@@ -494,7 +507,7 @@ pub(super) fn write_files_keeping(
     split(&sizes, 0, String::new(), &mut leaves);
 
     let shard = |(leaf, range): &(String, std::ops::Range<usize>)| {
-        let path = format!("{DIR}terms-{}.json", leaf_file_name(leaf));
+        let path = format!("{prefix}{DIR}terms-{}.json", leaf_file_name(leaf));
         if keep_leaf(leaf) {
             if let Some(h) = old_hash(&path) {
                 return (path, h, None);
@@ -512,7 +525,7 @@ pub(super) fn write_files_keeping(
         (path, fnv(&bytes), Some(bytes))
     };
     let chunk = |n: usize| {
-        let path = format!("{DIR}docs-{n}.json");
+        let path = format!("{prefix}{DIR}docs-{n}.json");
         if keep_chunk(n) {
             if let Some(h) = old_hash(&path) {
                 return (path, h, None);
@@ -554,7 +567,7 @@ pub(super) fn write_files_keeping(
         "shards": names,
     });
     files.push(OutputFile {
-        path: super::MANIFEST.to_string(),
+        path: format!("{prefix}{}", super::MANIFEST),
         bytes: serde_json::to_vec(&manifest).expect("a manifest serialises"),
     });
     Written {
@@ -590,13 +603,17 @@ fn fnv(bytes: &[u8]) -> u64 {
 }
 
 /// The search index files of a site: `search/index.json`, `search/terms-*.json`,
-/// `search/docs-*.json` (none when [`super::enabled`] says so).
+/// `search/docs-*.json`, and the same below each other language's prefix (`es/search/`):
+/// each language has its own index of its own pages, stemmed for it. None when
+/// [`super::enabled`] says not.
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
     if !super::enabled() {
         return Vec::new();
     }
     let t = std::time::Instant::now();
-    let files = Index::build(site).files();
+    let files = (0..site.languages.len())
+        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].prefix))
+        .collect();
     crate::build::timing("search", t);
     files
 }

@@ -6,11 +6,14 @@
 use super::index::{self, doc_of, page_words, Forms, Key, Scratch, Words, CHUNK};
 use super::text::{self, Stem};
 use crate::render::OutputFile;
-use crate::site::{PageId, Site};
+use crate::site::{LangId, PageId, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// The index as last written.
+/// One language's index as last written.
 pub struct Live {
+    lang: LangId,
+    /// Where its files go: the language's prefix (`es/`).
+    prefix: String,
     words: Words,
     /// The document of each page.
     doc_of: Vec<u32>,
@@ -24,11 +27,12 @@ pub struct Live {
 
 impl Live {
     /// Every index file's path, the manifest's included.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.hashes
-            .keys()
-            .map(String::as_str)
-            .chain(std::iter::once(super::MANIFEST))
+    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.hashes.keys().cloned().chain(std::iter::once(format!(
+            "{}{}",
+            self.prefix,
+            super::MANIFEST
+        )))
     }
 }
 
@@ -39,15 +43,17 @@ pub struct Changes {
 }
 
 impl Live {
-    /// Reads every page; returns the state and every index file.
-    pub fn new(site: &Site) -> (Live, Vec<OutputFile>) {
-        let words = Words::read(site);
+    /// Reads every page of language `lang`; returns the state and every index file.
+    pub fn new(site: &Site, lang: LangId) -> (Live, Vec<OutputFile>) {
+        let words = Words::read(site, lang);
         let fragments: BTreeMap<String, String> = words.merged.fragments().into_iter().collect();
         let mut doc_of = vec![0; site.pages.len()];
         for (doc, &id) in words.order.iter().enumerate() {
             doc_of[id] = doc as u32;
         }
         let mut live = Live {
+            lang,
+            prefix: site.languages[lang].prefix.clone(),
             words,
             doc_of,
             fragments,
@@ -63,21 +69,28 @@ impl Live {
     pub fn update(&mut self, prev: &Site, site: &Site) -> Option<Changes> {
         let same_pages = prev.pages.len() == site.pages.len()
             && prev.base_url == site.base_url
-            && prev.config.language == site.config.language
+            && prev.languages.len() == site.languages.len()
+            && site.languages.get(self.lang).is_some_and(|l| {
+                l.code == prev.languages[self.lang].code && l.prefix == self.prefix
+            })
             && prev
                 .pages
                 .iter()
                 .zip(&site.pages)
-                .all(|(a, b)| a.url_path == b.url_path);
+                .all(|(a, b)| a.url_path == b.url_path && a.lang == b.lang);
         if !same_pages {
             return None;
         }
-        let stem = Stem::new(&site.config.language);
+        let stem = Stem::new(&site.languages[self.lang].code);
         let mut touched: HashSet<Key> = HashSet::new();
         let mut fuzzy_touched: BTreeSet<String> = BTreeSet::new();
         let mut chunks: BTreeSet<usize> = BTreeSet::new();
         for id in 0..site.pages.len() {
-            if std::sync::Arc::ptr_eq(&prev.pages[id].source, &site.pages[id].source) {
+            let (a, b) = (&prev.pages[id], &site.pages[id]);
+            // A translation's names come from its source too.
+            if b.lang != self.lang
+                || (std::sync::Arc::ptr_eq(&a.source, &b.source) && a.drugs == b.drugs)
+            {
                 continue;
             }
             let doc = self.doc_of[id];
@@ -231,6 +244,7 @@ impl Live {
                 .is_some_and(|k| k.starts_with(leaf)),
         };
         let written = index::write_files_keeping(
+            &self.prefix,
             &fragments,
             &self.words.docs,
             |leaf| self.leaves.contains(leaf) && !holds_a_key(leaf),
@@ -334,7 +348,7 @@ mod tests {
             write_page(root, i, 0);
         }
         let mut prev = site(root);
-        let (mut live, first) = Live::new(&prev);
+        let (mut live, first) = Live::new(&prev, 0);
         let mut files: BTreeMap<String, Vec<u8>> =
             first.into_iter().map(|f| (f.path, f.bytes)).collect();
         for step in 1..60u64 {
@@ -355,8 +369,8 @@ mod tests {
             for f in changes.written {
                 files.insert(f.path, f.bytes);
             }
-            let want: BTreeMap<String, Vec<u8>> = super::super::Index::build(&next)
-                .files()
+            let want: BTreeMap<String, Vec<u8>> = super::super::Index::build(&next, 0)
+                .files("")
                 .into_iter()
                 .map(|f| (f.path, f.bytes))
                 .collect();
@@ -384,7 +398,7 @@ mod tests {
         std::fs::write(root.join("formulary.toml"), CONFIG).unwrap();
         write_page(root, 0, 0);
         let prev = site(root);
-        let (mut live, _) = Live::new(&prev);
+        let (mut live, _) = Live::new(&prev, 0);
         write_page(root, 1, 0);
         let next = site(root);
         assert_eq!(next.pages.len(), prev.pages.len() + 1);

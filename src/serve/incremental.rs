@@ -54,8 +54,8 @@ pub struct Incremental {
     asset_paths: BTreeSet<String>,
     /// The page checks' findings for each page of `site`.
     page_diags: Vec<Vec<Diagnostic>>,
-    /// The search index of the last good build.
-    search: Option<Live>,
+    /// The search index of the last good build, one per language.
+    search: Vec<Live>,
 }
 
 impl Incremental {
@@ -76,7 +76,7 @@ impl Incremental {
             files: Files::new(),
             asset_paths: BTreeSet::new(),
             page_diags: Vec::new(),
-            search: None,
+            search: Vec::new(),
         };
         let update = inc.full();
         (inc, update)
@@ -304,9 +304,9 @@ impl Incremental {
         if full {
             // `next` started empty: the index files that stayed the same come over too.
             for path in self.search.iter().flat_map(Live::paths) {
-                if let Some(bytes) = self.files.get(path) {
-                    next.entry(path.to_string())
-                        .or_insert_with(|| bytes.clone());
+                if let Some(bytes) = self.files.get(&path) {
+                    let bytes = bytes.clone();
+                    next.entry(path).or_insert(bytes);
                 }
             }
         }
@@ -347,28 +347,43 @@ impl Incremental {
 impl Incremental {
     /// The search index files that change from the last good build to `site`.
     fn search_update(&mut self, site: &Site) -> Changes {
+        let mut changes = Changes {
+            written: Vec::new(),
+            removed: Vec::new(),
+        };
         if !crate::search::enabled() {
-            return Changes {
-                written: Vec::new(),
-                removed: Vec::new(),
-            };
+            return changes;
         }
-        if let (Some(live), Some(prev)) = (self.search.as_mut(), self.site.as_ref()) {
-            if let Some(changes) = live.update(prev, site) {
+        if let Some(prev) = self.site.as_ref().filter(|_| !self.search.is_empty()) {
+            let mut updated = Vec::new();
+            for live in &mut self.search {
+                match live.update(prev, site) {
+                    Some(c) => updated.push(c),
+                    None => break,
+                }
+            }
+            if updated.len() == self.search.len() && self.search.len() == site.languages.len() {
+                for c in updated {
+                    changes.written.extend(c.written);
+                    changes.removed.extend(c.removed);
+                }
                 return changes;
             }
         }
-        let (live, written) = Live::new(site);
-        let now: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
-        let removed = self
-            .search
-            .iter()
-            .flat_map(Live::paths)
-            .filter(|p| !now.contains(p))
-            .map(str::to_string)
+        // A page added, removed or moved: every language's index anew.
+        let old: Vec<String> = self.search.iter().flat_map(Live::paths).collect();
+        self.search.clear();
+        for lang in 0..site.languages.len() {
+            let (live, written) = Live::new(site, lang);
+            changes.written.extend(written);
+            self.search.push(live);
+        }
+        let now: HashSet<&str> = changes.written.iter().map(|f| f.path.as_str()).collect();
+        changes.removed = old
+            .into_iter()
+            .filter(|p| !now.contains(p.as_str()))
             .collect();
-        self.search = Some(live);
-        Changes { written, removed }
+        changes
     }
 
     /// The page checks for every page: run again only on pages whose source or links
@@ -388,10 +403,16 @@ impl Incremental {
             .filter(|b| {
                 prev.is_none_or(|p| {
                     let a = &p.pages[b.id];
+                    // A translation's checks read its source's review date and drugs.
+                    let source_changed = b
+                        .translation_of
+                        .is_some_and(|s| !Arc::ptr_eq(&p.pages[s].source, &site.pages[s].source));
                     !Arc::ptr_eq(&a.source, &b.source)
                         || a.links != b.links
                         || a.unknown_refs != b.unknown_refs
                         || a.review_due != b.review_due
+                        || a.drugs != b.drugs
+                        || source_changed
                 })
             })
             .collect();
@@ -453,16 +474,19 @@ fn output_paths(site: &Site) -> HashSet<String> {
                 .map(|(a, _)| render::alias_output_path(a)),
         )
         .chain(
+            ["404.html", "sitemap.xml", "robots.txt"]
+                .into_iter()
+                .map(str::to_string),
+        )
+        .chain(site.languages.iter().flat_map(|l| {
             [
                 "drugs/index.html",
                 "search/index.html",
-                "404.html",
-                "sitemap.xml",
-                "robots.txt",
+                crate::site::FEED_FILE,
             ]
             .into_iter()
-            .map(str::to_string),
-        )
+            .map(move |g| format!("{}{g}", l.prefix))
+        }))
         .collect()
 }
 
@@ -501,12 +525,16 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
         .zip(&next.pages)
         .map(|(a, b)| a.title() != b.title() || a.summary() != b.summary())
         .collect();
-    // What a neighbour may show (its drugs, names, dates...): anything in the front matter.
+    // What a neighbour may show (its drugs, names, dates...): anything in the front matter,
+    // and a translation's drugs, which it inherits from its source's.
     let ref_changed: Vec<bool> = prev
         .pages
         .iter()
         .zip(&next.pages)
-        .map(|(a, b)| a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start])
+        .map(|(a, b)| {
+            a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start]
+                || a.drugs != b.drugs
+        })
         .collect();
     let site_changed = (0..n).any(|i| {
         listed_changed[i]
@@ -532,7 +560,8 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
             || a.previous != b.previous
             || a.next != b.next
             || a.parent != b.parent
-            || a.review_due != b.review_due;
+            || a.review_due != b.review_due
+            || a.drugs != b.drugs;
         let shows_changed = || {
             let related = next.related_of(i);
             b.treats
@@ -545,6 +574,8 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
                 .chain(b.previous.iter())
                 .chain(b.next.iter())
                 .chain(next.breadcrumbs(i).iter())
+                // A translation shows its source's review date (and its drugs).
+                .chain(b.translation_of.iter())
                 .any(|&j| ref_changed[j])
         };
         dirty[i] = own || shows_changed();

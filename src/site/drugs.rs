@@ -1,9 +1,71 @@
 //! The drug and condition indexes: the A to Z of every generic and brand name, and the
 //! one autolink matcher for the whole site.
 
-use super::{Page, PageKind};
+use super::{LangId, Page, PageKind};
+use crate::load::front_matter::DrugEntry;
 use crate::markdown::{slugify, AutolinkTarget, Autolinker};
 use unicode_normalization::UnicodeNormalization;
+
+/// One medicine of a drug-class page as the page shows it: for a translation, the source's
+/// drug with the names and forms the translation gives (see [`drugs_of_translation`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drug {
+    pub name: String,
+    /// The element id on the class page, from the source's generic name, so it is the same
+    /// in every language.
+    pub anchor: String,
+    pub brands: Vec<String>,
+    pub forms: Vec<String>,
+}
+
+impl Drug {
+    pub fn of(entry: &DrugEntry) -> Drug {
+        Drug {
+            name: entry.name.clone(),
+            anchor: drug_anchor(&entry.name),
+            brands: entry.brands.clone(),
+            forms: entry.forms.clone(),
+        }
+    }
+}
+
+/// A translation's drugs: every drug of the source, in the source's order, with the
+/// translation's `name`, `brands` and `forms` where it gives an entry for it (matched by
+/// `translates`, else by `name`); what it leaves empty is the source's. Also returns the
+/// translation's entries that name no drug of the source.
+pub fn drugs_of_translation<'a>(
+    source: &[DrugEntry],
+    translation: &'a [DrugEntry],
+) -> (Vec<Drug>, Vec<&'a DrugEntry>) {
+    let key = |e: &DrugEntry| fold(e.translates.as_deref().unwrap_or(&e.name));
+    let mut used = vec![false; translation.len()];
+    let drugs = source
+        .iter()
+        .map(|s| {
+            let mut d = Drug::of(s);
+            let want = fold(&s.name);
+            if let Some(i) = translation.iter().position(|t| key(t) == want) {
+                used[i] = true;
+                let t = &translation[i];
+                d.name = t.name.clone();
+                if !t.brands.is_empty() {
+                    d.brands = t.brands.clone();
+                }
+                if !t.forms.is_empty() {
+                    d.forms = t.forms.clone();
+                }
+            }
+            d
+        })
+        .collect();
+    let unknown = translation
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| !u)
+        .map(|(t, _)| t)
+        .collect();
+    (drugs, unknown)
+}
 
 /// One name in the A to Z.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +80,8 @@ pub struct DrugName {
     pub anchor: String,
     /// The key it sorts by: case and accents folded.
     pub sort_key: String,
+    /// The language of the class page (each language has its own A to Z).
+    pub lang: LangId,
 }
 
 /// The id a drug gets on its class page: `drug-<slug>`.
@@ -44,19 +108,19 @@ pub fn letter_of(sort_key: &str) -> String {
     }
 }
 
-/// Every generic and brand name, sorted without regard to case or accents.
+/// Every generic and brand name, by language, then sorted without regard to case or accents.
 pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
     let mut names = Vec::new();
     for page in pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
-        for drug in &page.source.front.drugs {
-            let anchor = drug_anchor(&drug.name);
+        for drug in &page.drugs {
             names.push(DrugName {
                 name: drug.name.clone(),
                 is_brand: false,
                 generic: None,
                 class: page.id,
-                anchor: anchor.clone(),
+                anchor: drug.anchor.clone(),
                 sort_key: fold(&drug.name),
+                lang: page.lang,
             });
             for brand in &drug.brands {
                 names.push(DrugName {
@@ -64,19 +128,23 @@ pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
                     is_brand: true,
                     generic: Some(drug.name.clone()),
                     class: page.id,
-                    anchor: anchor.clone(),
+                    anchor: drug.anchor.clone(),
                     sort_key: fold(brand),
+                    lang: page.lang,
                 });
             }
         }
     }
-    names.sort_by(|a, b| (&a.sort_key, &a.name, a.class).cmp(&(&b.sort_key, &b.name, b.class)));
+    names.sort_by(|a, b| {
+        (a.lang, &a.sort_key, &a.name, a.class).cmp(&(b.lang, &b.sort_key, &b.name, b.class))
+    });
     names
 }
 
-/// One matcher for every drug, brand and condition name; targets are drug anchors and
-/// condition pages. A name claimed twice links to its first owner.
-pub fn autolinker(pages: &[Page], url_of: impl Fn(usize) -> String) -> Autolinker {
+/// One matcher for every drug, brand and condition name of the pages in language `lang`;
+/// targets are drug anchors and condition pages. A name claimed twice links to its first
+/// owner.
+pub fn autolinker(pages: &[Page], lang: LangId, url_of: impl Fn(usize) -> String) -> Autolinker {
     let mut names: Vec<(String, usize)> = Vec::new();
     let mut targets: Vec<AutolinkTarget> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -85,14 +153,14 @@ pub fn autolinker(pages: &[Page], url_of: impl Fn(usize) -> String) -> Autolinke
             names.push((name.to_string(), target));
         }
     };
-    for page in pages {
+    for page in pages.iter().filter(|p| p.lang == lang) {
         match page.kind {
             PageKind::DrugClass => {
-                for drug in &page.source.front.drugs {
+                for drug in &page.drugs {
                     let target = targets.len();
                     targets.push(AutolinkTarget {
                         page: page.id,
-                        url: format!("{}#{}", url_of(page.id), drug_anchor(&drug.name)),
+                        url: format!("{}#{}", url_of(page.id), drug.anchor),
                     });
                     add(&drug.name, target, &mut names);
                     for brand in &drug.brands {

@@ -6,8 +6,9 @@ pub mod drugs;
 pub mod links;
 
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::load::front_matter::{Date, Kind};
-use crate::load::{Asset, Loaded, Source};
+use crate::load::{translated_path, Asset, Loaded, Source};
 use crate::markdown::{self, Autolinker, Heading, RenderInput};
 use drugs::DrugName;
 use links::Resolution;
@@ -17,10 +18,30 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub type PageId = usize;
+/// A language of the site: an index into [`Site::languages`]; 0 is the default language.
+pub type LangId = usize;
 
-/// URLs the build generates itself, which no content file may take.
+/// URLs the build generates itself (in every language), which no content file may take.
 pub const GENERATED_PAGES: [&str; 2] = ["drugs/", "search/"];
+/// Files the build generates once, for the whole site.
 pub const GENERATED_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "404.html"];
+/// The feed of each language (below its prefix).
+pub const FEED_FILE: &str = "atom.xml";
+
+/// One language of the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// `en`, `es`: the code in file names and `hreflang`.
+    pub code: String,
+    /// Its name in itself ("Español"): the theme's `language_name` string.
+    pub name: String,
+    /// Below the base path: `""` for the default language, `es/` for the others.
+    pub prefix: String,
+    pub title: String,
+    pub description: String,
+    /// The language's home page.
+    pub home: PageId,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
@@ -68,6 +89,15 @@ pub struct Page {
     pub id: PageId,
     pub source: Arc<Source>,
     pub kind: PageKind,
+    /// The page's language.
+    pub lang: LangId,
+    /// For a translation, the page it translates (in the default language).
+    pub translation_of: Option<PageId>,
+    /// For a page in the default language, its translations, by language.
+    pub translations: Vec<PageId>,
+    /// For a drug-class page, its medicines as shown (a translation's merged with its
+    /// source's).
+    pub drugs: Vec<drugs::Drug>,
     /// The URL path below the base path: `""` for home, `drug-classes/serms/`.
     pub url_path: String,
     /// The section that lists this page (home for top-level pages).
@@ -108,28 +138,18 @@ impl Page {
 
     /// Every id a link's `#anchor` may name on this page.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.source.analysis.has_anchor(anchor)
-            || (self.kind == PageKind::DrugClass
-                && self
-                    .source
-                    .front
-                    .drugs
-                    .iter()
-                    .any(|d| drugs::drug_anchor(&d.name) == anchor))
+        self.source.analysis.has_anchor(anchor) || self.drugs.iter().any(|d| d.anchor == anchor)
     }
 
     pub fn anchors(&self) -> Vec<String> {
         let mut a: Vec<String> = self.source.analysis.anchors().map(str::to_string).collect();
-        if self.kind == PageKind::DrugClass {
-            a.extend(
-                self.source
-                    .front
-                    .drugs
-                    .iter()
-                    .map(|d| drugs::drug_anchor(&d.name)),
-            );
-        }
+        a.extend(self.drugs.iter().map(|d| d.anchor.clone()));
         a
+    }
+
+    /// The page this one is (or translates): itself, or its source.
+    pub fn source_page(&self) -> PageId {
+        self.translation_of.unwrap_or(self.id)
     }
 }
 
@@ -155,9 +175,14 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub by_content_path: HashMap<String, PageId>,
     pub by_url_path: HashMap<String, PageId>,
+    /// The home page of the default language.
     pub home: PageId,
+    /// The languages, the default first.
+    pub languages: Vec<Language>,
+    /// Every language's drug names, by language (see [`DrugName::lang`]).
     pub drug_index: Arc<Vec<DrugName>>,
-    pub autolinker: Arc<Autolinker>,
+    /// One matcher per language, by [`LangId`].
+    pub autolinkers: Vec<Arc<Autolinker>>,
     pub content_assets: Vec<Asset>,
     pub static_files: Vec<Asset>,
     pub drafts: BTreeSet<String>,
@@ -169,6 +194,9 @@ pub struct Site {
     /// Every autolinked name with the URL it links to, sorted: what a body's autolinks
     /// depend on.
     pub autolink_names: Arc<Vec<(String, String)>>,
+    /// Translations that cannot be placed: an unknown language code in a file name, a
+    /// translation with no source, a kind or drug its source does not have.
+    pub translation_problems: Vec<Diagnostic>,
 }
 
 /// `drug-classes/serms.md` → `drug-classes/serms/`; `x/_index.md` → `x/`.
@@ -221,6 +249,51 @@ impl Site {
             .map(|&i| &self.pages[i])
     }
 
+    /// Whether the site has more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// A page's translation group: the source first, then its translations by language.
+    pub fn alternates(&self, id: PageId) -> Vec<PageId> {
+        let source = self.pages[id].source_page();
+        let mut all = vec![source];
+        all.extend(&self.pages[source].translations);
+        all
+    }
+
+    /// The version of page `id` in language `lang`: its translation when there is one,
+    /// else the source.
+    pub fn in_language(&self, id: PageId, lang: LangId) -> PageId {
+        let source = self.pages[id].source_page();
+        if lang == 0 {
+            return source;
+        }
+        self.pages[source]
+            .translations
+            .iter()
+            .copied()
+            .find(|&t| self.pages[t].lang == lang)
+            .unwrap_or(source)
+    }
+
+    /// The URL of a generated path (`drugs/`, `search/`, `atom.xml`) in a language.
+    pub fn generated_url(&self, lang: LangId, path: &str) -> String {
+        format!("{}{}{}", self.base_path, self.languages[lang].prefix, path)
+    }
+
+    /// The content path a link to `path` means from a page in `lang`: its translation into
+    /// `lang` when one exists, else `path` itself.
+    pub fn content_path_in(&self, path: &str, lang: LangId) -> String {
+        if lang != 0 {
+            let t = translated_path(path, &self.languages[lang].code);
+            if self.by_content_path.contains_key(&t) {
+                return t;
+            }
+        }
+        path.to_string()
+    }
+
     /// Builds the model from what was loaded.
     pub fn build(config: Config, loaded: Loaded) -> Site {
         Site::build_reusing(config, loaded, None)
@@ -240,11 +313,66 @@ impl Site {
             ..
         } = loaded;
 
+        // The languages: the default first, then the configured others by code.
+        let mut languages: Vec<Language> = config
+            .language_codes()
+            .into_iter()
+            .enumerate()
+            .map(|(i, code)| {
+                let lc = config.languages.get(&code);
+                let (title, description) = if i == 0 {
+                    (config.title.clone(), config.description.clone())
+                } else {
+                    (String::new(), String::new())
+                };
+                let strings = crate::render::strings::strings(&config, &code);
+                Language {
+                    name: strings
+                        .get("language_name")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or(&code)
+                        .to_string(),
+                    prefix: if i == 0 {
+                        String::new()
+                    } else {
+                        format!("{code}/")
+                    },
+                    title: lc.and_then(|l| l.title.clone()).unwrap_or(title),
+                    description: lc
+                        .and_then(|l| l.description.clone())
+                        .unwrap_or(description),
+                    code,
+                    home: 0,
+                }
+            })
+            .collect();
+        for l in languages.iter_mut().skip(1) {
+            if l.title.is_empty() {
+                l.title = config.title.clone();
+            }
+        }
+        let lang_of_code = |code: &str| languages.iter().position(|l| l.code == code);
+        let mut translation_problems = Vec::new();
+
         // Pages and URLs; the first file (in path order) keeps a contested URL.
         let mut pages: Vec<Page> = Vec::with_capacity(sources.len() + 1);
         let mut by_url: HashMap<String, String> = HashMap::new();
-        for g in GENERATED_PAGES.iter().chain(GENERATED_FILES.iter()) {
-            by_url.insert(g.to_string(), format!("the generated page /{g}"));
+        for l in &languages {
+            for g in GENERATED_PAGES.iter().chain(
+                (l.prefix.is_empty())
+                    .then_some(GENERATED_FILES.iter())
+                    .into_iter()
+                    .flatten(),
+            ) {
+                by_url.insert(
+                    format!("{}{g}", l.prefix),
+                    format!("the generated page /{}{g}", l.prefix),
+                );
+            }
+            by_url.insert(
+                format!("{}{FEED_FILE}", l.prefix),
+                format!("the generated feed /{}{FEED_FILE}", l.prefix),
+            );
         }
         let mut collisions = Vec::new();
         let has_home = sources.iter().any(|s| s.content_path == "_index.md");
@@ -252,13 +380,59 @@ impl Site {
             by_url.insert(String::new(), "content/_index.md".into());
             pages.push(new_page(
                 0,
-                Arc::new(synthetic_home(&config)),
+                Arc::new(synthetic_home(&languages[0].title, None)),
                 PageKind::Home,
                 String::new(),
+                0,
             ));
         }
         for source in sources {
-            let url_path = url_path_of(&source.content_path);
+            let lang = match source.lang.as_deref() {
+                None => 0,
+                Some(code) => match lang_of_code(code) {
+                    Some(0) => {
+                        translation_problems.push(
+                            Diagnostic::error(
+                                "translation",
+                                &source.file,
+                                format!(
+                                    "`.{code}` in the file name names the site's default language; \
+                                     name the file `{}`",
+                                    source.source_path.rsplit('/').next().unwrap_or("")
+                                ),
+                            )
+                            .at(&source.text, 1, 1),
+                        );
+                        continue;
+                    }
+                    Some(l) => l,
+                    None => {
+                        let known: Vec<&str> =
+                            languages.iter().skip(1).map(|l| l.code.as_str()).collect();
+                        let hint = crate::suggest::closest(code, known.iter().copied())
+                            .map(|k| format!("; did you mean `{k}`?"))
+                            .unwrap_or_default();
+                        translation_problems.push(
+                            Diagnostic::error(
+                                "translation",
+                                &source.file,
+                                format!(
+                                    "the file name is in language `{code}`, which formulary.toml \
+                                     does not configure: add `[languages.{code}]`, or rename the \
+                                     file{hint}"
+                                ),
+                            )
+                            .at(&source.text, 1, 1),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let url_path = format!(
+                "{}{}",
+                languages[lang].prefix,
+                url_path_of(&source.source_path)
+            );
             if let Some(holder) = by_url.get(&url_path) {
                 collisions.push(Collision {
                     url_path,
@@ -272,9 +446,9 @@ impl Site {
                 url_path.clone(),
                 source.file.to_string_lossy().replace('\\', "/"),
             );
-            let kind = if source.content_path == "_index.md" {
+            let kind = if source.source_path == "_index.md" {
                 PageKind::Home
-            } else if is_section_file(&source.content_path) {
+            } else if is_section_file(&source.source_path) {
                 PageKind::Section
             } else {
                 match source.front.kind {
@@ -284,16 +458,126 @@ impl Site {
                 }
             };
             let id = pages.len();
-            pages.push(new_page(id, source, kind, url_path));
+            pages.push(new_page(id, source, kind, url_path, lang));
+        }
+        // A language without its own `_index.<code>.md` gets a home page of its title.
+        for (lang, l) in languages.iter_mut().enumerate() {
+            match pages
+                .iter()
+                .find(|p| p.lang == lang && p.kind == PageKind::Home)
+            {
+                Some(p) => l.home = p.id,
+                None => {
+                    let id = pages.len();
+                    l.home = id;
+                    by_url.insert(l.prefix.clone(), format!("content/_index.{}.md", l.code));
+                    pages.push(new_page(
+                        id,
+                        Arc::new(synthetic_home(&l.title, Some(&l.code))),
+                        PageKind::Home,
+                        l.prefix.clone(),
+                        lang,
+                    ));
+                }
+            }
         }
         let by_content_path: HashMap<String, PageId> = pages
             .iter()
             .map(|p| (p.source.content_path.clone(), p.id))
             .collect();
-        let home = pages
-            .iter()
-            .position(|p| p.kind == PageKind::Home)
-            .unwrap_or(0);
+        let home = languages[0].home;
+
+        // Translations grouped with their sources.
+        let mut translations: Vec<Vec<PageId>> = vec![Vec::new(); pages.len()];
+        for page in pages.iter_mut().filter(|p| p.lang != 0) {
+            match by_content_path.get(&page.source.source_path) {
+                Some(&src) => page.translation_of = Some(src),
+                None => {
+                    let path = &page.source.source_path;
+                    let why = if drafts.contains(path) {
+                        format!(
+                            "a translation needs its source: content/{path} is a draft, left \
+                             out of this build (make this page a draft too, or build with --drafts)"
+                        )
+                    } else {
+                        format!(
+                            "a translation needs its source: there is no content/{path} for \
+                             this page to translate"
+                        )
+                    };
+                    translation_problems.push(
+                        Diagnostic::error("translation", &page.source.file, why).at(
+                            &page.source.text,
+                            1,
+                            1,
+                        ),
+                    );
+                }
+            }
+        }
+        for p in &pages {
+            if let Some(src) = p.translation_of {
+                translations[src].push(p.id);
+            }
+        }
+        for (i, mut t) in translations.into_iter().enumerate() {
+            t.sort_by_key(|&id| pages[id].lang);
+            pages[i].translations = t;
+        }
+        // Each page's drugs; a translation's merged with its source's.
+        for i in 0..pages.len() {
+            if pages[i].kind != PageKind::DrugClass {
+                continue;
+            }
+            let front = &pages[i].source.front;
+            let drugs = match pages[i].translation_of {
+                Some(src) if pages[src].kind == PageKind::DrugClass => {
+                    let (drugs, unknown) =
+                        drugs::drugs_of_translation(&pages[src].source.front.drugs, &front.drugs);
+                    let src_page = &pages[src];
+                    for u in unknown {
+                        let named = u.translates.as_deref().unwrap_or(&u.name);
+                        let hint = crate::suggest::closest(
+                            named,
+                            src_page.source.front.drugs.iter().map(|d| d.name.as_str()),
+                        )
+                        .map(|k| format!("; did you mean `translates = \"{k}\"`?"))
+                        .unwrap_or_default();
+                        let d = Diagnostic::error(
+                            "translation",
+                            &pages[i].source.file,
+                            format!(
+                                "`{named}` is not a drug of {}: an entry of a translation's \
+                                 `drugs` gives the names of one of its source's drugs (say which \
+                                 with `translates`){hint}",
+                                src_page.source.file.to_string_lossy().replace('\\', "/")
+                            ),
+                        );
+                        translation_problems.push(pages[i].source.diag_at_key(d, "drugs"));
+                    }
+                    drugs
+                }
+                _ => front.drugs.iter().map(drugs::Drug::of).collect(),
+            };
+            pages[i].drugs = drugs;
+        }
+        for p in pages.iter().filter(|p| p.translation_of.is_some()) {
+            let src = &pages[p.source_page()];
+            if src.kind != p.kind {
+                let d = Diagnostic::error(
+                    "translation",
+                    &p.source.file,
+                    format!(
+                        "a translation is the same kind of page as its source: {} is a {}, \
+                         this page a {}",
+                        src.source.file.to_string_lossy().replace('\\', "/"),
+                        src.kind.as_str(),
+                        p.kind.as_str()
+                    ),
+                );
+                translation_problems.push(p.source.diag_at_key(d, "kind"));
+            }
+        }
 
         // Aliases: each an extra URL that redirects.
         let mut aliases = Vec::new();
@@ -322,19 +606,23 @@ impl Site {
             }
         }
 
-        link_sections(&mut pages, &by_content_path, home);
+        link_sections(&mut pages, &by_content_path, &languages);
 
-        // treats / related, and review dates.
+        // treats / related (a translation's own, or its source's), in the page's language.
         let all_paths: Vec<&str> = by_content_path.keys().map(String::as_str).collect();
         let refs: Vec<(Vec<PageId>, Vec<PageId>, Vec<UnknownRef>)> = pages
             .iter()
             .map(|p| {
                 let mut unknown = Vec::new();
+                let code = &languages[p.lang].code;
                 let mut resolve = |key: &'static str, list: &[String]| -> Vec<PageId> {
                     list.iter()
                         .filter_map(|path| {
                             let clean = path.trim_start_matches('/');
-                            let found = by_content_path.get(clean).copied();
+                            let in_lang = (p.lang != 0)
+                                .then(|| by_content_path.get(&translated_path(clean, code)))
+                                .flatten();
+                            let found = in_lang.or_else(|| by_content_path.get(clean)).copied();
                             if found.is_none() {
                                 let suggestion =
                                     crate::suggest::closest_path(clean, all_paths.iter().copied())
@@ -349,8 +637,29 @@ impl Site {
                         })
                         .collect()
                 };
-                let treats = resolve("treats", &p.source.front.treats);
-                let related = resolve("related", &p.source.front.related);
+                // A list the translation leaves out is its source's: resolved in the
+                // translation's language, its unknown paths reported on the source only.
+                let front = &p.source.front;
+                let src_front = p.translation_of.map(|s| &pages[s].source.front);
+                let (treats_list, treats_own) = match src_front {
+                    Some(f) if front.treats.is_empty() && p.kind == PageKind::DrugClass => {
+                        (&f.treats, false)
+                    }
+                    _ => (&front.treats, true),
+                };
+                let (related_list, related_own) = match src_front {
+                    Some(f) if front.related.is_empty() => (&f.related, false),
+                    _ => (&front.related, true),
+                };
+                let treats = resolve("treats", treats_list);
+                let related = resolve("related", related_list);
+                unknown.retain(|u| {
+                    if u.key == "treats" {
+                        treats_own
+                    } else {
+                        related_own
+                    }
+                });
                 (treats, related, unknown)
             })
             .collect();
@@ -368,23 +677,26 @@ impl Site {
         }
 
         // The names (A to Z, autolinks) depend only on the drug-class and condition pages'
-        // front matter and URLs: with those unchanged, the previous build's are reused.
+        // front matter (and their sources') and URLs: with those unchanged, the previous
+        // build's are reused.
         let names_reusable = prev.filter(|p| {
             p.base_path == base_path
                 && p.config.links.autolink == config.links.autolink
+                && p.languages == languages
                 && p.pages.len() == pages.len()
                 && p.pages.iter().zip(&pages).all(|(a, b)| {
                     a.source.content_path == b.source.content_path
                         && a.kind == b.kind
                         && (!matches!(b.kind, PageKind::DrugClass | PageKind::Condition)
-                            || Arc::ptr_eq(&a.source, &b.source)
-                            || a.source.text[..a.source.body_start]
-                                == b.source.text[..b.source.body_start])
+                            || (Arc::ptr_eq(&a.source, &b.source)
+                                || a.source.text[..a.source.body_start]
+                                    == b.source.text[..b.source.body_start])
+                                && a.drugs == b.drugs)
                 })
         });
         let mut site = Site {
             drug_index: Arc::new(Vec::new()),
-            autolinker: Arc::new(Autolinker::new(Vec::new(), Vec::new())),
+            autolinkers: Vec::new(),
             config,
             base_path,
             base_url,
@@ -392,6 +704,7 @@ impl Site {
             by_url_path: HashMap::new(),
             by_content_path,
             home,
+            languages,
             content_assets,
             static_files,
             drafts,
@@ -399,6 +712,7 @@ impl Site {
             aliases,
             today,
             autolink_names: Arc::new(Vec::new()),
+            translation_problems,
         };
         site.by_url_path = site
             .pages
@@ -407,29 +721,36 @@ impl Site {
             .collect();
         if let Some(p) = names_reusable {
             site.drug_index = p.drug_index.clone();
-            site.autolinker = p.autolinker.clone();
+            site.autolinkers = p.autolinkers.clone();
             site.autolink_names = p.autolink_names.clone();
         } else {
-            // Three independent reads of every name: side by side.
-            let ((index, autolinker), names) = rayon::join(
+            // Independent reads of every name (the A to Z, one autolink matcher per
+            // language, the list that tells which names changed): side by side.
+            let autolinker = |lang: LangId| {
+                Arc::new(if site.config.links.autolink {
+                    drugs::autolinker(&site.pages, lang, |id| {
+                        format!("{}{}", site.base_path, site.pages[id].url_path)
+                    })
+                } else {
+                    Autolinker::new(Vec::new(), Vec::new())
+                })
+            };
+            let ((index, autolinkers), names) = rayon::join(
                 || {
                     rayon::join(
                         || drugs::drug_index(&site.pages),
                         || {
-                            site.config.links.autolink.then(|| {
-                                drugs::autolinker(&site.pages, |id| {
-                                    format!("{}{}", site.base_path, site.pages[id].url_path)
-                                })
-                            })
+                            (0..site.languages.len())
+                                .into_par_iter()
+                                .map(autolinker)
+                                .collect::<Vec<_>>()
                         },
                     )
                 },
                 || autolink_names(&site),
             );
             site.drug_index = Arc::new(index);
-            if let Some(a) = autolinker {
-                site.autolinker = Arc::new(a);
-            }
+            site.autolinkers = autolinkers;
             site.autolink_names = Arc::new(names);
         }
         site.resolve_and_render_bodies(prev);
@@ -529,17 +850,18 @@ impl Site {
                 let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
                 let autolink_on =
                     page.source.front.autolink.unwrap_or(true) && self.config.links.autolink;
+                let autolinker = &self.autolinkers[page.lang];
                 let input = RenderInput {
                     body: page.source.body(),
                     headings: page.headings(),
                     rewrite: &rewrite,
-                    autolinker: autolink_on.then_some(&self.autolinker),
+                    autolinker: autolink_on.then_some(autolinker),
                     page: page.id,
                 };
                 let (html, targets) = markdown::render(&input);
                 let autolinked = targets
                     .iter()
-                    .map(|&t| self.autolinker.targets()[t].page)
+                    .map(|&t| autolinker.targets()[t].page)
                     .collect();
                 BodyResult {
                     links,
@@ -571,11 +893,12 @@ impl Site {
     /// Paths below the base path that the build writes, besides pages: generated pages,
     /// static files and content assets.
     fn site_paths(&self) -> HashSet<String> {
-        let mut s: HashSet<String> = GENERATED_PAGES
-            .iter()
-            .chain(GENERATED_FILES.iter())
-            .map(|s| s.to_string())
-            .collect();
+        let mut s: HashSet<String> = GENERATED_FILES.iter().map(|s| s.to_string()).collect();
+        for l in &self.languages {
+            for g in GENERATED_PAGES.iter().chain([FEED_FILE].iter()) {
+                s.insert(format!("{}{g}", l.prefix));
+            }
+        }
         s.extend(self.static_files.iter().map(|a| a.output_path.clone()));
         s.extend(self.content_assets.iter().map(|a| a.output_path.clone()));
         s.extend(self.aliases.iter().map(|(p, _)| p.clone()));
@@ -605,6 +928,8 @@ impl Site {
             return Resolution::Broken(format!("`{path}` climbs out of the site"));
         };
         let target = if joined.ends_with(".md") {
+            // From a translation, the same language's page where there is one.
+            let joined = self.content_path_in(&joined, page.lang);
             match self.by_content_path.get(&joined) {
                 Some(&id) => Some(id),
                 None => {
@@ -628,18 +953,30 @@ impl Site {
                 }
             }
         } else {
-            let as_page = if joined.ends_with('/') || joined.is_empty() {
+            let mut joined = joined;
+            let mut as_page = if joined.ends_with('/') || joined.is_empty() {
                 joined.clone()
             } else {
                 format!("{joined}/")
             };
+            // From a translation, `/drugs/` is its language's A to Z where that exists.
+            let prefix = &self.languages[page.lang].prefix;
+            if !prefix.is_empty() && !joined.is_empty() {
+                let (j, p) = (format!("{prefix}{joined}"), format!("{prefix}{as_page}"));
+                if self.by_url_path.contains_key(&p)
+                    || site_paths.contains(&j)
+                    || site_paths.contains(&p)
+                {
+                    (joined, as_page) = (j, p);
+                }
+            }
             match self
                 .by_url_path
                 .get(&as_page)
                 .filter(|_| !as_page.is_empty())
             {
                 Some(&id) => Some(id),
-                None if joined.is_empty() => Some(self.home),
+                None if joined.is_empty() => Some(self.languages[page.lang].home),
                 None if site_paths.contains(&joined) || site_paths.contains(&as_page) => {
                     let url = format!(
                         "{}{}{}",
@@ -704,8 +1041,31 @@ impl Site {
                     treated_by[c].push(page.id);
                 }
             }
-            for &t in &page.links_to {
+            // A page is "mentioned on" pages of its own language only.
+            for &t in page
+                .links_to
+                .iter()
+                .filter(|&&t| self.pages[t].lang == page.lang)
+            {
                 mentioned_on[t].push(page.id);
+            }
+        }
+        // A translated condition lists every class that treats its source, in its language
+        // where there is a translation.
+        for page in self.pages.iter().filter(|p| p.kind == PageKind::Condition) {
+            let Some(src) = page.translation_of else {
+                continue;
+            };
+            let from_source: Vec<PageId> = treated_by[src]
+                .iter()
+                .map(|&c| self.in_language(c, page.lang))
+                .collect();
+            let own = &mut treated_by[page.id];
+            for c in from_source {
+                let group = self.pages[c].source_page();
+                if !own.iter().any(|&o| self.pages[o].source_page() == group) {
+                    own.push(c);
+                }
             }
         }
         let by_title = |ids: &mut Vec<PageId>, pages: &[Page]| {
@@ -738,24 +1098,32 @@ impl Site {
         related
     }
 
-    /// Drug-class pages by title.
-    pub fn drug_classes(&self) -> Vec<PageId> {
-        self.pages_of_kind(PageKind::DrugClass)
+    /// Drug-class pages of a language by title.
+    pub fn drug_classes(&self, lang: LangId) -> Vec<PageId> {
+        self.pages_of_kind(PageKind::DrugClass, lang)
     }
 
-    pub fn conditions(&self) -> Vec<PageId> {
-        self.pages_of_kind(PageKind::Condition)
+    pub fn conditions(&self, lang: LangId) -> Vec<PageId> {
+        self.pages_of_kind(PageKind::Condition, lang)
     }
 
-    fn pages_of_kind(&self, kind: PageKind) -> Vec<PageId> {
+    fn pages_of_kind(&self, kind: PageKind, lang: LangId) -> Vec<PageId> {
         let mut ids: Vec<PageId> = self
             .pages
             .iter()
-            .filter(|p| p.kind == kind)
+            .filter(|p| p.kind == kind && p.lang == lang)
             .map(|p| p.id)
             .collect();
         ids.sort_by_cached_key(|&a| (self.pages[a].title().to_lowercase(), a));
         ids
+    }
+
+    /// For a translation reviewed before its source was last reviewed: the two dates
+    /// (translation, source).
+    pub fn translation_outdated(&self, page: &Page) -> Option<(Date, Date)> {
+        let source = &self.pages[page.translation_of?];
+        let (own, theirs) = (page.source.front.reviewed?, source.source.front.reviewed?);
+        (own < theirs).then_some((own, theirs))
     }
 
     /// Is `reviewed` older than the review interval?
@@ -798,8 +1166,8 @@ fn autolink_names(site: &Site) -> Vec<(String, String)> {
         let url = site.url(page.id);
         match page.kind {
             PageKind::DrugClass => {
-                for d in &page.source.front.drugs {
-                    let target = format!("{url}#{}", drugs::drug_anchor(&d.name));
+                for d in &page.drugs {
+                    let target = format!("{url}#{}", d.anchor);
                     names.push((d.name.clone(), target.clone()));
                     for b in &d.brands {
                         names.push((b.clone(), target.clone()));
@@ -866,11 +1234,21 @@ fn relative_to(dir: &str, target: &str, rooted: bool) -> String {
     out.join("/")
 }
 
-fn new_page(id: PageId, source: Arc<Source>, kind: PageKind, url_path: String) -> Page {
+fn new_page(
+    id: PageId,
+    source: Arc<Source>,
+    kind: PageKind,
+    url_path: String,
+    lang: LangId,
+) -> Page {
     Page {
         id,
         source,
         kind,
+        lang,
+        translation_of: None,
+        translations: Vec::new(),
+        drugs: Vec::new(),
         url_path,
         parent: None,
         pages: Vec::new(),
@@ -890,12 +1268,19 @@ fn new_page(id: PageId, source: Arc<Source>, kind: PageKind, url_path: String) -
     }
 }
 
-fn synthetic_home(config: &Config) -> Source {
-    let text = format!("+++\ntitle = {:?}\n+++\n", config.title);
+/// The home page of a language that has no `_index.md` (or `_index.<code>.md`).
+fn synthetic_home(title: &str, lang: Option<&str>) -> Source {
+    let text = format!("+++\ntitle = {title:?}\n+++\n");
     let parsed = crate::load::front_matter::parse(&text).expect("a generated home page parses");
+    let content_path = match lang {
+        Some(code) => format!("_index.{code}.md"),
+        None => "_index.md".into(),
+    };
     Source {
-        file: PathBuf::from("content/_index.md"),
-        content_path: "_index.md".into(),
+        file: PathBuf::from(format!("content/{content_path}")),
+        content_path,
+        lang: lang.map(str::to_string),
+        source_path: "_index.md".into(),
         analysis: Default::default(),
         front: parsed.front,
         body_start: parsed.body_start,
@@ -903,41 +1288,58 @@ fn synthetic_home(config: &Config) -> Source {
     }
 }
 
-/// Parents, section page lists (by weight, then title) and previous/next.
-fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, home: PageId) {
-    let find_section = |mut dir: &str| -> PageId {
+/// Parents, section page lists (by weight, then title) and previous/next, each language on
+/// its own: a page's section is the nearest `_index` of its language up its folders, else
+/// its language's home.
+fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, languages: &[Language]) {
+    let find_section = |mut dir: &str, lang: LangId| -> PageId {
         loop {
             let candidate = if dir.is_empty() {
                 "_index.md".to_string()
             } else {
                 format!("{dir}/_index.md")
             };
+            let candidate = if lang == 0 {
+                candidate
+            } else {
+                translated_path(&candidate, &languages[lang].code)
+            };
             if let Some(&id) = by_path.get(&candidate) {
                 return id;
             }
             if dir.is_empty() {
-                return home;
+                return languages[lang].home;
             }
             dir = dir_of(dir);
         }
     };
     for page in pages.iter_mut().filter(|p| p.kind != PageKind::Home) {
-        let dir = dir_of(&page.source.content_path);
+        let dir = dir_of(&page.source.source_path);
         let parent_dir = if page.kind == PageKind::Section {
             dir_of(dir)
         } else {
             dir
         };
-        let parent = find_section(parent_dir);
+        let parent = find_section(parent_dir, page.lang);
         if parent != page.id {
             page.parent = Some(parent);
         }
     }
+    // A translation without a `weight` sits where its source does.
+    let weights: Vec<Option<i64>> = pages
+        .iter()
+        .map(|p| {
+            p.source
+                .front
+                .weight
+                .or_else(|| p.translation_of.and_then(|s| pages[s].source.front.weight))
+        })
+        .collect();
     let order = |pages: &[Page], ids: &mut Vec<PageId>| {
         ids.sort_by_cached_key(|&a| {
             let p = &pages[a];
             (
-                p.source.front.weight.unwrap_or(i64::MAX),
+                weights[a].unwrap_or(i64::MAX),
                 p.title().to_lowercase(),
                 p.source.content_path.clone(),
             )
