@@ -30,11 +30,7 @@ fn main() {
         .page_by_path("drug-classes/class-7.md")
         .expect("a gen_corpus site")
         .id;
-    let nothing = Generated {
-        a_to_z: false,
-        pages: false,
-        aliases: false,
-    };
+    let nothing = Generated::none();
     let a_to_z = Generated {
         a_to_z: true,
         ..nothing

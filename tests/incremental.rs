@@ -424,3 +424,37 @@ fn translations_rebuild_like_full_builds() {
     assert!(page("es/drug-classes/k0/index.html").contains("Marca0"));
     assert!(page("es/drug-classes/k0/index.html").contains("href=\"/es/drug-classes/k1/\""));
 }
+
+#[test]
+fn a_review_date_edit_rewrites_the_sitemap() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (mut inc, _) = Incremental::new(root, None, false);
+    let body = "A body edit: the sitemap stays as it is.";
+    write(
+        root,
+        "content/drug-classes/k1.md",
+        &class(1, "Class 1", "Brand1", 1, body),
+    );
+    let update = inc.apply(&[PathBuf::from("content/drug-classes/k1.md")]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert!(
+        !update.changed.contains(&"sitemap.xml".to_string()),
+        "{:?}",
+        update.changed
+    );
+    write(
+        root,
+        "content/drug-classes/k1.md",
+        &class(1, "Class 1", "Brand1", 1, body).replace("2026-10-01", "2026-11-15"),
+    );
+    let update = inc.apply(&[PathBuf::from("content/drug-classes/k1.md")]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert!(
+        update.changed.contains(&"sitemap.xml".to_string()),
+        "{:?}",
+        update.changed
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+}

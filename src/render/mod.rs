@@ -333,18 +333,20 @@ impl Renderer {
                 });
             }
         }
-        files.push(OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap(site).into_bytes(),
-        });
-        files.push(OutputFile {
-            path: "robots.txt".into(),
-            bytes: format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-                site.base_url
-            )
-            .into_bytes(),
-        });
+        if which.sitemap {
+            files.push(OutputFile {
+                path: "sitemap.xml".into(),
+                bytes: sitemap(site).into_bytes(),
+            });
+            files.push(OutputFile {
+                path: "robots.txt".into(),
+                bytes: format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                    site.base_url
+                )
+                .into_bytes(),
+            });
+        }
         Ok(files)
     }
 
@@ -414,13 +416,15 @@ fn string(base: &Context, key: &str) -> String {
         .to_string()
 }
 
-/// Which generated files to render (the sitemap and robots.txt always are: they are cheap).
+/// Which generated files to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Generated {
     pub a_to_z: bool,
     /// The search and 404 pages.
     pub pages: bool,
     pub aliases: bool,
+    /// `sitemap.xml` (every page's URL and review date) and `robots.txt` (which names it).
+    pub sitemap: bool,
 }
 
 impl Generated {
@@ -429,6 +433,16 @@ impl Generated {
             a_to_z: true,
             pages: true,
             aliases: true,
+            sitemap: true,
+        }
+    }
+
+    pub fn none() -> Generated {
+        Generated {
+            a_to_z: false,
+            pages: false,
+            aliases: false,
+            sitemap: false,
         }
     }
 }

@@ -582,6 +582,13 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
     }
     let drug_index_changed =
         !Arc::ptr_eq(&prev.drug_index, &next.drug_index) && prev.drug_index != next.drug_index;
+    // The sitemap lists every page's URL and review date, and its language versions.
+    let sitemap_changed = prev.pages.iter().zip(&next.pages).any(|(a, b)| {
+        a.url_path != b.url_path
+            || a.source.front.reviewed != b.source.front.reviewed
+            || a.translation_of != b.translation_of
+            || a.translations != b.translations
+    });
     let ids: Vec<PageId> = (0..n).filter(|&i| dirty[i]).collect();
     (
         ids,
@@ -589,6 +596,7 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
             a_to_z: drug_index_changed,
             pages: false,
             aliases: false,
+            sitemap: sitemap_changed,
         },
     )
 }
