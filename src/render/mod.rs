@@ -1,6 +1,7 @@
 //! Rendering: each page plus `&Site` through its Tera template, and the generated files
 //! (A to Z, search, 404, sitemap, robots, alias redirects). No I/O but reading templates.
 
+pub mod base_context;
 pub mod context;
 pub mod feed;
 pub mod jsonld;
@@ -9,6 +10,7 @@ pub mod theme;
 
 use crate::diagnostic::Diagnostic;
 use crate::site::{LangId, Page, PageId, PageKind, Site};
+use base_context::{BaseContexts, Lender, Lent};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -29,9 +31,9 @@ pub struct OutputFile {
 pub struct Renderer {
     tera: Tera,
     sources: BTreeMap<String, TemplateSource>,
-    /// Per language, the last `site` context and a Tera context holding it (with the
-    /// language's strings as `t`): rebuilt only when it changes.
-    site_value: std::sync::Mutex<HashMap<LangId, (context::SiteContext, Context)>>,
+    /// Per language, the Tera context holding `site` and `t`, made again only when what it
+    /// shows changes.
+    contexts: BaseContexts,
 }
 
 /// `url(path="drug-classes/serms.md")` and `url(path="drugs")`; with `lang="es"`, the
@@ -151,36 +153,8 @@ impl Renderer {
         Ok(Renderer {
             tera,
             sources,
-            site_value: std::sync::Mutex::new(HashMap::new()),
+            contexts: BaseContexts::default(),
         })
-    }
-
-    /// A Tera context holding `site` and `t` for one language, reused while the site context
-    /// stays the same (turning thousands of page references into Tera values is the costly
-    /// part).
-    fn base_context(&self, site: &Site, lang: LangId) -> tera::Result<Context> {
-        let ctx = context::site_context(site, lang);
-        let mut cache = self.site_value.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((old, base)) = cache.get(&lang) {
-            if *old == ctx {
-                return Ok(base.clone());
-            }
-        }
-        let mut base = Context::new();
-        base.insert("site", &tera::to_value(&ctx)?);
-        base.insert(
-            "t",
-            &Value::Object(strings::strings(&site.config, &site.languages[lang].code)),
-        );
-        cache.insert(lang, (ctx, base.clone()));
-        Ok(base)
-    }
-
-    /// The base context of every language, by [`LangId`].
-    fn base_contexts(&self, site: &Site) -> tera::Result<Vec<Context>> {
-        (0..site.languages.len())
-            .map(|lang| self.base_context(site, lang))
-            .collect()
     }
 
     fn has(&self, name: &str) -> bool {
@@ -237,8 +211,8 @@ impl Renderer {
         generated: Generated,
         done: &AtomicUsize,
     ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let base_ctx = match self.base_contexts(site) {
-            Ok(c) => c,
+        let lender = match self.contexts.prepare(site) {
+            Ok(l) => l,
             Err(e) => {
                 return (
                     Vec::new(),
@@ -246,15 +220,16 @@ impl Renderer {
                 )
             }
         };
-        let render_one = |ctx: &mut Context, id: PageId| -> Result<OutputFile, Diagnostic> {
+        let render_one = |ctx: &mut Lent, id: PageId| -> Result<OutputFile, Diagnostic> {
             let page = &site.pages[id];
             let name = self.template_for(site, page.id)?;
             let pc = context::page_context(site, page);
+            ctx.clear();
             ctx.insert("page", &pc);
             if page.kind.is_section() {
                 ctx.insert("section", &pc);
             }
-            let html = self.render(&name, ctx)?;
+            let html = self.render(&name, ctx.context())?;
             done.fetch_add(1, Ordering::Relaxed);
             Ok(OutputFile {
                 path: page_output_path(page),
@@ -263,27 +238,35 @@ impl Renderer {
         };
         let render_pages = || -> Vec<Result<OutputFile, Diagnostic>> {
             if ids.len() <= 4 {
-                // An edit's few pages: one copy of the context each, no threads.
+                // An edit's few pages: one context per language met, no threads.
+                let mut ctxs: Vec<Option<Lent>> = Vec::new();
+                ctxs.resize_with(lender.languages(), || None);
                 return ids
                     .iter()
-                    .map(|&id| render_one(&mut base_ctx[site.pages[id].lang].clone(), id))
+                    .map(|&id| {
+                        let lang = site.pages[id].lang;
+                        render_one(ctxs[lang].get_or_insert_with(|| lender.lend(lang)), id)
+                    })
                     .collect();
             }
-            // Each worker keeps a copy of the context of each language it meets.
+            // Each worker borrows a context of each language it meets.
             ids.par_iter()
                 .map_init(
-                    || vec![None; base_ctx.len()],
-                    |ctxs: &mut Vec<Option<Context>>, &id| {
+                    || {
+                        let mut ctxs: Vec<Option<Lent>> = Vec::new();
+                        ctxs.resize_with(lender.languages(), || None);
+                        ctxs
+                    },
+                    |ctxs: &mut Vec<Option<Lent>>, &id| {
                         let lang = site.pages[id].lang;
-                        let ctx = ctxs[lang].get_or_insert_with(|| base_ctx[lang].clone());
-                        render_one(ctx, id)
+                        render_one(ctxs[lang].get_or_insert_with(|| lender.lend(lang)), id)
                     },
                 )
                 .collect()
         };
         // The generated pages (the A to Z above all) render beside the content pages.
         let (results, generated) =
-            rayon::join(render_pages, || self.generated(site, &base_ctx, generated));
+            rayon::join(render_pages, || self.generated(site, &lender, generated));
         let mut files = Vec::with_capacity(results.len() + 8);
         let mut diags = Vec::new();
         for r in results {
@@ -306,11 +289,11 @@ impl Renderer {
     fn generated(
         &self,
         site: &Site,
-        base: &[Context],
+        base: &Lender,
         which: Generated,
     ) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut files = Vec::new();
-        for (lang, base) in base.iter().enumerate() {
+        for lang in 0..base.languages() {
             if which.a_to_z {
                 files.push(self.a_to_z(site, lang, base)?);
             }
@@ -324,12 +307,12 @@ impl Renderer {
         }
         if which.aliases {
             for (alias, target) in &site.aliases {
-                let mut ctx = base[site.pages[*target].lang].clone();
+                let mut ctx = base.lend(site.pages[*target].lang);
                 ctx.insert("target", &site.permalink(*target));
                 ctx.insert("page", &context::page_context(site, &site.pages[*target]));
                 files.push(OutputFile {
                     path: alias_output_path(alias),
-                    bytes: self.render("redirect.html", &ctx)?.into_bytes(),
+                    bytes: self.render("redirect.html", ctx.context())?.into_bytes(),
                 });
             }
         }
@@ -350,20 +333,20 @@ impl Renderer {
         Ok(files)
     }
 
-    fn a_to_z(&self, site: &Site, lang: LangId, base: &Context) -> Result<OutputFile, Diagnostic> {
-        let mut ctx = base.clone();
+    fn a_to_z(&self, site: &Site, lang: LangId, base: &Lender) -> Result<OutputFile, Diagnostic> {
+        let mut ctx = base.lend(lang);
         let letters = context::a_to_z(site, lang);
         let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
         ctx.insert("letters", &letters);
         ctx.insert("drugs", &flat);
-        let title = string(base, "medicines_a_to_z");
+        let title = string(ctx.context(), "medicines_a_to_z");
         ctx.insert(
             "page",
             &context::generated_page(site, lang, &title, "drugs", "drugs/"),
         );
         Ok(OutputFile {
             path: format!("{}drugs/index.html", site.languages[lang].prefix),
-            bytes: self.render("drugs.html", &ctx)?.into_bytes(),
+            bytes: self.render("drugs.html", ctx.context())?.into_bytes(),
         })
     }
 
@@ -372,7 +355,7 @@ impl Renderer {
         &self,
         site: &Site,
         lang: LangId,
-        base: &Context,
+        base: &Lender,
         files: &mut Vec<OutputFile>,
     ) -> Result<(), Diagnostic> {
         let prefix = &site.languages[lang].prefix;
@@ -393,14 +376,15 @@ impl Renderer {
             ));
         }
         for (template, title, kind, url_path, out) in which {
-            let mut ctx = base.clone();
+            let mut ctx = base.lend(lang);
+            let title = string(ctx.context(), title);
             ctx.insert(
                 "page",
-                &context::generated_page(site, lang, &string(base, title), kind, url_path),
+                &context::generated_page(site, lang, &title, kind, url_path),
             );
             files.push(OutputFile {
                 path: out,
-                bytes: self.render(template, &ctx)?.into_bytes(),
+                bytes: self.render(template, ctx.context())?.into_bytes(),
             });
         }
         Ok(())
