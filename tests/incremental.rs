@@ -458,3 +458,25 @@ fn a_review_date_edit_rewrites_the_sitemap() {
     );
     assert_eq!(sorted(&inc), full_files(root));
 }
+
+#[test]
+fn a_treats_edit_updates_related_on_the_classes_it_leaves_and_joins() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (mut inc, _) = Incremental::new(root, None, false);
+    // Classes 0 and 2 treat condition 0, so each lists the other as related; class 0 moves
+    // to condition 1, beside classes 1 and 3. First its body stops naming other classes, so
+    // that "Related" is all that ties them.
+    let page = "content/drug-classes/k0.md";
+    write(root, page, &class(0, "Class 0", "Brand0", 0, "Plain."));
+    assert!(inc.apply(&[PathBuf::from(page)]).ok);
+    write(root, page, &class(0, "Class 0", "Brand0", 1, "Plain."));
+    let update = inc.apply(&[PathBuf::from(page)]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    for other in ["k1", "k2", "k3"] {
+        let out = format!("drug-classes/{other}/index.html");
+        assert!(update.changed.contains(&out), "{out}: {:?}", update.changed);
+    }
+    assert_eq!(sorted(&inc), full_files(root));
+}

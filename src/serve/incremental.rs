@@ -532,9 +532,18 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
         .iter()
         .zip(&next.pages)
         .map(|(a, b)| {
-            a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start]
+            (!Arc::ptr_eq(&a.source, &b.source)
+                && a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start])
                 || a.drugs != b.drugs
         })
+        .collect();
+    let any_ref_changed = ref_changed.contains(&true);
+    // A page's "Related" reads the treated_by of the conditions it treats.
+    let treated_by_changed: Vec<bool> = prev
+        .pages
+        .iter()
+        .zip(&next.pages)
+        .map(|(a, b)| a.treated_by != b.treated_by)
         .collect();
     let site_changed = (0..n).any(|i| {
         listed_changed[i]
@@ -552,7 +561,8 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
         let own = !Arc::ptr_eq(&a.source, &b.source)
             || !Arc::ptr_eq(&a.content_html, &b.content_html)
             || a.treats != b.treats
-            || prev.related_of(i) != next.related_of(i)
+            || ((a.related != b.related || b.treats.iter().any(|&c| treated_by_changed[c]))
+                && prev.related_of(i) != next.related_of(i))
             || a.treated_by != b.treated_by
             || a.mentioned_on != b.mentioned_on
             || a.pages != b.pages
@@ -563,22 +573,28 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
             || a.review_due != b.review_due
             || a.drugs != b.drugs;
         let shows_changed = || {
-            let related = next.related_of(i);
+            // Every page related_of(i) can name, without making the list.
+            let related = b
+                .related
+                .iter()
+                .chain(b.treats.iter().flat_map(|&c| &next.pages[c].treated_by));
+            let ancestors = std::iter::successors(b.parent, |&p| next.pages[p].parent).take(n);
             b.treats
                 .iter()
-                .chain(&related)
+                .chain(related)
                 .chain(&b.treated_by)
                 .chain(&b.mentioned_on)
                 .chain(&b.pages)
                 .chain(&b.subsections)
                 .chain(b.previous.iter())
                 .chain(b.next.iter())
-                .chain(next.breadcrumbs(i).iter())
                 // A translation shows its source's review date (and its drugs).
                 .chain(b.translation_of.iter())
-                .any(|&j| ref_changed[j])
+                .copied()
+                .chain(ancestors)
+                .any(|j| ref_changed[j])
         };
-        dirty[i] = own || shows_changed();
+        dirty[i] = own || (any_ref_changed && shows_changed());
     }
     let drug_index_changed =
         !Arc::ptr_eq(&prev.drug_index, &next.drug_index) && prev.drug_index != next.drug_index;
