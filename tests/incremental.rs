@@ -480,3 +480,58 @@ fn a_treats_edit_updates_related_on_the_classes_it_leaves_and_joins() {
     }
     assert_eq!(sorted(&inc), full_files(root));
 }
+
+#[test]
+fn an_a_to_z_template_reading_both_lists_follows_name_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    write(
+        root,
+        "templates/drugs.html",
+        "{% for d in drugs %}{{ d.name }} {{ d.is_brand }} {% if d.generic %}{{ d.generic }}{% endif %} {{ d.class.title }} {{ d.url }};\n{% endfor %}\
+         {% for l in letters %}[{{ l.letter }} {{ l.id }}:{% for e in l.entries %} {{ e.name }}{% endfor %}]\n{% endfor %}",
+    );
+    let (mut inc, first) = Incremental::new(root, None, false);
+    assert!(first.ok, "{:?}", first.diagnostics);
+    let page = "content/drug-classes/k1.md";
+    let original = std::fs::read_to_string(root.join(page)).unwrap();
+    // Each edit, a name it brings, and how often the A to Z then shows that name.
+    let edits = [
+        // A brand renamed: it moves to another letter.
+        (original.replace("\"Brand1\"", "\"Zobrand\""), "Zobrand", 2),
+        // Another brand, and a drug before every other name.
+        (
+            original.replace("\"Brand1\"]", "\"Brand1\", \"Alphabrand\"]"),
+            "Alphabrand",
+            2,
+        ),
+        (
+            original.replace("name = \"drug1\"", "name = \"aadrug\""),
+            // Its name, generic of Brand1, and anchor twice; in its letter.
+            "aadrug",
+            5,
+        ),
+        // The class renamed: both its entries show the new title.
+        (
+            original.replace("title = \"Class 1\"", "title = \"Class One\""),
+            "Class One",
+            2,
+        ),
+        (original.clone(), "Brand1", 2),
+    ];
+    for (step, (text, shown, times)) in edits.iter().enumerate() {
+        write(root, page, text);
+        let update = inc.apply(&[PathBuf::from(page)]);
+        assert!(update.ok, "step {step}: {:?}", update.diagnostics);
+        let got = sorted(&inc);
+        let a_to_z = &got.iter().find(|(p, _)| p == "drugs/index.html").unwrap().1;
+        let a_to_z = String::from_utf8_lossy(a_to_z);
+        assert_eq!(
+            a_to_z.matches(shown).count(),
+            *times,
+            "step {step}:\n{a_to_z}"
+        );
+        assert_eq!(got, full_files(root), "step {step}");
+    }
+}

@@ -2,7 +2,7 @@
 //! span the site live in `site` only, so a page's context stays the size of the page.
 
 use crate::markdown::Heading;
-use crate::site::{drugs, LangId, Page, PageId, Site};
+use crate::site::{LangId, Page, PageId, Site};
 use serde::Serialize;
 
 /// `{title, url, summary, kind, lang}`: how one page refers to another.
@@ -308,51 +308,4 @@ pub fn generated_page(
         subsections: Vec::new(),
         json_ld: super::jsonld::generated_json_ld(site, lang, title, kind, url_path),
     }
-}
-
-#[derive(Debug, Serialize)]
-pub struct AzEntry {
-    pub name: String,
-    pub is_brand: bool,
-    pub generic: Option<String>,
-    pub class: PageRef,
-    pub url: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AzLetter {
-    pub letter: String,
-    pub id: String,
-    pub entries: Vec<AzEntry>,
-}
-
-/// The A to Z of one language grouped by letter.
-pub fn a_to_z(site: &Site, lang: LangId) -> Vec<AzLetter> {
-    let mut letters: Vec<AzLetter> = Vec::new();
-    for d in site.drug_index.iter().filter(|d| d.lang == lang) {
-        let letter = drugs::letter_of(&d.sort_key);
-        let entry = AzEntry {
-            name: d.name.clone(),
-            is_brand: d.is_brand,
-            generic: d.generic.clone(),
-            class: page_ref(site, d.class),
-            url: format!("{}#{}", site.url(d.class), d.anchor),
-        };
-        match letters.last_mut() {
-            Some(l) if l.letter == letter => l.entries.push(entry),
-            _ => letters.push(AzLetter {
-                id: format!(
-                    "letter-{}",
-                    if letter == "#" {
-                        "other".into()
-                    } else {
-                        letter.to_lowercase()
-                    }
-                ),
-                letter,
-                entries: vec![entry],
-            }),
-        }
-    }
-    letters
 }

@@ -1,8 +1,10 @@
 //! Rendering: each page plus `&Site` through its Tera template, and the generated files
 //! (A to Z, search, 404, sitemap, robots, alias redirects). No I/O but reading templates.
 
+pub mod a_to_z;
 pub mod base_context;
 pub mod context;
+pub mod context_reads;
 pub mod feed;
 pub mod jsonld;
 pub mod strings;
@@ -10,7 +12,9 @@ pub mod theme;
 
 use crate::diagnostic::Diagnostic;
 use crate::site::{LangId, Page, PageId, PageKind, Site};
+use a_to_z::AToZLists;
 use base_context::{BaseContexts, Lender, Lent};
+use context_reads::ContextReads;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +38,8 @@ pub struct Renderer {
     /// Per language, the Tera context holding `site` and `t`, made again only when what it
     /// shows changes.
     contexts: BaseContexts,
+    /// The A to Z's lists, kept between renders.
+    a_to_z: AToZLists,
 }
 
 /// `url(path="drug-classes/serms.md")` and `url(path="drugs")`; with `lang="es"`, the
@@ -150,10 +156,12 @@ impl Renderer {
             },
         );
         tera.register_filter("long_date", long_date);
+        let reads = ContextReads::of(&tera);
         Ok(Renderer {
             tera,
             sources,
             contexts: BaseContexts::default(),
+            a_to_z: AToZLists::new(reads.reads("drugs"), reads.reads("letters")),
         })
     }
 
@@ -335,18 +343,20 @@ impl Renderer {
 
     fn a_to_z(&self, site: &Site, lang: LangId, base: &Lender) -> Result<OutputFile, Diagnostic> {
         let mut ctx = base.lend(lang);
-        let letters = context::a_to_z(site, lang);
-        let flat: Vec<&context::AzEntry> = letters.iter().flat_map(|l| &l.entries).collect();
-        ctx.insert("letters", &letters);
-        ctx.insert("drugs", &flat);
         let title = string(ctx.context(), "medicines_a_to_z");
         ctx.insert(
             "page",
             &context::generated_page(site, lang, &title, "drugs", "drugs/"),
         );
+        let html = self
+            .a_to_z
+            .render_with(site, lang, &mut ctx, |ctx| {
+                self.render("drugs.html", ctx.context())
+            })
+            .map_err(|e| theme::template_error(&e, &self.sources, "drugs.html"))??;
         Ok(OutputFile {
             path: format!("{}drugs/index.html", site.languages[lang].prefix),
-            bytes: self.render("drugs.html", ctx.context())?.into_bytes(),
+            bytes: html.into_bytes(),
         })
     }
 
