@@ -10,6 +10,7 @@
 //!   `CollectionPage` (the A to Z) or a `SearchResultsPage` (search).
 
 use crate::site::{drugs::Drug, LangId, Page, PageKind, Site};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// The JSON-LD of a content page, ready to be written between `<script>` tags.
@@ -31,37 +32,86 @@ pub fn generated_json_ld(
         "search" => "SearchResultsPage",
         _ => return String::new(),
     };
-    let mut obj = Map::new();
-    obj.insert("@context".into(), json!("https://schema.org"));
-    obj.insert("@type".into(), json!(ty));
-    obj.insert("name".into(), json!(title));
-    obj.insert(
-        "url".into(),
-        json!(format!(
-            "{}{}{}",
-            site.base_url, site.languages[lang].prefix, url_path
-        )),
-    );
-    obj.insert("inLanguage".into(), json!(site.languages[lang].code));
-    obj.insert("isPartOf".into(), website(site, lang));
-    if kind == "drugs" {
-        let drugs: Vec<Value> = site
-            .drug_index
+    // Every generic name of the language's A to Z: tens of thousands on a large site, so
+    // written straight from these structs rather than through a tree of JSON values.
+    let about = if kind == "drugs" {
+        site.drug_index
             .iter()
             .filter(|d| !d.is_brand && d.lang == lang)
-            .map(|d| {
-                json!({
-                    "@type": "Drug",
-                    "name": d.name,
-                    "url": format!("{}#{}", site.permalink(d.class), d.anchor),
-                })
+            .map(|d| DrugLink {
+                ty: "Drug",
+                name: &d.name,
+                url: AnchorUrl {
+                    base_url: &site.base_url,
+                    url_path: &site.pages[d.class].url_path,
+                    anchor: &d.anchor,
+                },
             })
-            .collect();
-        if !drugs.is_empty() {
-            obj.insert("about".into(), Value::Array(drugs));
-        }
+            .collect()
+    } else {
+        Vec::new()
+    };
+    script_safe(&GeneratedPage {
+        context: "https://schema.org",
+        ty,
+        about,
+        in_language: &site.languages[lang].code,
+        is_part_of: website(site, lang),
+        name: title,
+        url: format!(
+            "{}{}{}",
+            site.base_url, site.languages[lang].prefix, url_path
+        ),
+    })
+}
+
+/// A generated page's JSON-LD. The fields are in the order of their keys, as a JSON
+/// object (a sorted map) is written everywhere else.
+#[derive(Serialize)]
+struct GeneratedPage<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    ty: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<DrugLink<'a>>,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Value,
+    name: &'a str,
+    url: String,
+}
+
+/// A drug of the A to Z and where it is described (keys in order, as above).
+#[derive(Serialize)]
+struct DrugLink<'a> {
+    #[serde(rename = "@type")]
+    ty: &'static str,
+    name: &'a str,
+    url: AnchorUrl<'a>,
+}
+
+/// `https://example.org/drug-classes/serms/#drug-raloxifene`, written without making it.
+struct AnchorUrl<'a> {
+    base_url: &'a str,
+    url_path: &'a str,
+    anchor: &'a str,
+}
+
+impl std::fmt::Display for AnchorUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.base_url)?;
+        f.write_str(self.url_path)?;
+        f.write_str("#")?;
+        f.write_str(self.anchor)
     }
-    script_safe(&Value::Object(obj))
+}
+
+impl Serialize for AnchorUrl<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// The page as a JSON value (what [`page_json_ld`] serialises).
@@ -157,9 +207,16 @@ fn website(site: &Site, lang: LangId) -> Value {
 /// Serialises `value` so that nothing in it can end the `<script>` element or open an HTML
 /// comment: `<`, `>` and `&` only ever occur inside JSON strings, where `\u003c`, `\u003e`
 /// and `\u0026` mean the same characters.
-pub fn script_safe(value: &Value) -> String {
+pub fn script_safe(value: &impl Serialize) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
-    let mut out = String::with_capacity(text.len());
+    let unsafe_byte = |b: &u8| matches!(b, b'<' | b'>' | b'&');
+    if !text.as_bytes().iter().any(unsafe_byte)
+        && !text.contains('\u{2028}')
+        && !text.contains('\u{2029}')
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 64);
     for c in text.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -176,6 +233,30 @@ pub fn script_safe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_pages_are_written_as_sorted_objects_are() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::build::load_and_check(root, None, false).unwrap();
+        assert!(site.languages.len() > 1, "the sample site is translated");
+        for lang in 0..site.languages.len() {
+            for kind in ["drugs", "search"] {
+                let text = generated_json_ld(&site, lang, "A page", kind, "x/");
+                let value: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(text, script_safe(&value), "{kind}");
+            }
+            let text = generated_json_ld(&site, lang, "A page", "drugs", "drugs/");
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let generics = site
+                .drug_index
+                .iter()
+                .filter(|d| !d.is_brand && d.lang == lang)
+                .count();
+            assert!(generics > 0, "language {lang} has drugs");
+            assert_eq!(value["about"].as_array().map(Vec::len), Some(generics));
+            assert_eq!(value["inLanguage"], site.languages[lang].code.as_str());
+        }
+    }
 
     #[test]
     fn nothing_can_break_out_of_the_script_element() {
