@@ -1,6 +1,7 @@
 //! Times the render step alone on a generated site (see gen_corpus), the model built once:
 //! one page as a body edit renders it, the A to Z as a brand edit renders it, and the whole
-//! site. Prints the median of several rounds of each.
+//! site. Prints the median and least wall time of several rounds of each, and their mean
+//! CPU time.
 //!
 //! `cargo run --release --example bench_render -- /dev/shm/c10k [one|a-to-z|site ...]`
 
@@ -64,6 +65,7 @@ fn main() {
             .ok()
             .and_then(|r| r.parse().ok())
             .unwrap_or(rounds);
+        let cpu = cpu_seconds();
         let mut times: Vec<Duration> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();
@@ -71,12 +73,30 @@ fn main() {
                 t.elapsed()
             })
             .collect();
+        let cpu = (cpu_seconds() - cpu) / rounds as f64;
         times.sort();
         println!(
-            "{w:<8} median {:8.2} ms  min {:8.2} ms  ({} pages)",
+            "{w:<8} median {:8.2} ms  min {:8.2} ms  cpu {:8.2} ms  ({} pages)",
             times[rounds / 2].as_secs_f64() * 1e3,
             times[0].as_secs_f64() * 1e3,
+            cpu * 1e3,
             site.pages.len()
         );
     }
+}
+
+/// User and system CPU time of this process so far, from /proc (0 where there is none):
+/// steadier than wall time on a busy machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<f64>().ok()))
+        .sum();
+    ticks / 100.0
 }

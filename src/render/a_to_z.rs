@@ -11,10 +11,9 @@
 use super::base_context::Lent;
 use super::context::{page_ref, PageRef};
 use crate::site::drugs::{letter_of, DrugName};
-use crate::site::{LangId, PageId, Site};
+use crate::site::{LangId, Site};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tera::{Map, Value};
 
@@ -32,7 +31,8 @@ pub struct AToZLists {
 struct Kept {
     /// The whole drug index; the language's names are [`of_lang`] of it.
     names: Arc<Vec<DrugName>>,
-    classes: HashMap<PageId, PageRef>,
+    /// The page reference of each class, by page id.
+    classes: Vec<Option<PageRef>>,
     /// One entry per name, for `drugs` (empty when no template reads it).
     flat: Vec<Value>,
     /// The same, for `letters` (empty when no template reads it).
@@ -76,9 +76,9 @@ impl AToZLists {
         }
         let kept = &mut all[lang];
         // Taken out first: if anything fails from here on, nothing half-used is kept.
-        let old = std::mem::take(kept);
+        let mut old = std::mem::take(kept);
         let names = of_lang(&site.drug_index, lang);
-        let classes = class_refs(site, names);
+        let classes = ClassRefs::new(site, names, &mut old.classes);
         let (flat, grouped) = self.entries(site, lang, &classes, old)?;
         if self.drugs {
             ctx.insert_value("drugs", Value::Array(flat));
@@ -96,7 +96,7 @@ impl AToZLists {
             _ => Vec::new(),
         };
         kept.names = site.drug_index.clone();
-        kept.classes = classes;
+        kept.classes = classes.refs;
         Ok(out)
     }
 
@@ -106,7 +106,7 @@ impl AToZLists {
         &self,
         site: &Site,
         lang: LangId,
-        classes: &HashMap<PageId, PageRef>,
+        classes: &ClassRefs,
         mut kept: Kept,
     ) -> tera::Result<(Vec<Value>, Vec<Value>)> {
         let names = of_lang(&site.drug_index, lang);
@@ -124,9 +124,8 @@ impl AToZLists {
             {
                 old += 1;
             }
-            let same = reusable
-                && old_names.get(old) == Some(name)
-                && kept.classes.get(&name.class) == classes.get(&name.class);
+            let same =
+                reusable && old_names.get(old) == Some(name) && classes.unchanged[name.class];
             if same {
                 if self.drugs {
                     flat.push(std::mem::take(&mut kept.flat[old]));
@@ -141,7 +140,9 @@ impl AToZLists {
                 name: &name.name,
                 is_brand: name.is_brand,
                 generic: name.generic.as_deref(),
-                class: &classes[&name.class],
+                class: classes.refs[name.class]
+                    .as_ref()
+                    .expect("a class's reference"),
                 url: format!("{}#{}", site.url(name.class), name.anchor),
             })?;
             match (self.drugs, self.letters) {
@@ -169,14 +170,34 @@ fn of_lang(index: &[DrugName], lang: LangId) -> &[DrugName] {
     &index[start..end]
 }
 
-/// The page reference of every class in the A to Z of `names`.
-fn class_refs(site: &Site, names: &[DrugName]) -> HashMap<PageId, PageRef> {
-    let mut refs = HashMap::new();
-    for name in names {
-        refs.entry(name.class)
-            .or_insert_with(|| page_ref(site, name.class));
+/// The page reference of every class in the A to Z of one language, by page id.
+struct ClassRefs {
+    refs: Vec<Option<PageRef>>,
+    /// Whether a class's reference is the one kept from the last render.
+    unchanged: Vec<bool>,
+}
+
+impl ClassRefs {
+    /// Reuses each kept reference that still describes the page of its id.
+    fn new(site: &Site, names: &[DrugName], kept: &mut [Option<PageRef>]) -> ClassRefs {
+        let n = site.pages.len();
+        let mut refs: Vec<Option<PageRef>> = vec![None; n];
+        let mut unchanged = vec![false; n];
+        for name in names {
+            let id = name.class;
+            if refs[id].is_some() {
+                continue;
+            }
+            match kept.get_mut(id).and_then(Option::take) {
+                Some(r) if r.is_of(site, id) => {
+                    refs[id] = Some(r);
+                    unchanged[id] = true;
+                }
+                _ => refs[id] = Some(page_ref(site, id)),
+            }
+        }
+        ClassRefs { refs, unchanged }
     }
-    refs
 }
 
 /// `[{letter, id, entries}]`: the entries (in drug-index order) cut where the letter changes.

@@ -48,6 +48,18 @@ pub struct LanguageRef {
     pub url: String,
 }
 
+impl PageRef {
+    /// Whether this is what [`page_ref`] gives for `id`, checked without making it.
+    pub fn is_of(&self, site: &Site, id: PageId) -> bool {
+        let p = &site.pages[id];
+        self.title == p.title()
+            && self.summary == p.summary()
+            && self.kind == p.kind.as_str()
+            && self.lang == site.languages[p.lang].code
+            && self.url.strip_prefix(site.base_path.as_str()) == Some(p.url_path.as_str())
+    }
+}
+
 fn refs(site: &Site, ids: &[PageId]) -> Vec<PageRef> {
     ids.iter().map(|&i| page_ref(site, i)).collect()
 }
