@@ -535,3 +535,65 @@ fn an_a_to_z_template_reading_both_lists_follows_name_edits() {
         assert_eq!(got, full_files(root), "step {step}");
     }
 }
+
+/// Each language keeps its own A to Z between renders: a template reading both lists and
+/// the language's strings, through edits to an English brand, a Spanish drug name and an
+/// English class title, stays equal to a full build in both languages.
+#[test]
+fn each_language_keeps_its_own_a_to_z_through_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let config = "title = \"Test\"\nbase_url = \"https://example.org/\"\n[languages.es]\ntitle = \"Prueba\"\n[languages.es.monograph]\nrequired_sections = [\"Qué son\"]\n";
+    write(root, "formulary.toml", config);
+    write(
+        root,
+        "templates/drugs.html",
+        "{{ t.medicines_a_to_z }} {{ site.language }}\n{% for d in drugs %}{{ d.name }} {{ d.is_brand }} {% if d.generic %}{{ d.generic }}{% endif %} {{ d.class.title }} {{ d.class.lang }} {{ d.url }};\n{% endfor %}\
+         {% for l in letters %}[{{ l.letter }} {{ l.id }}:{% for e in l.entries %} {{ e.name }}{% endfor %}]\n{% endfor %}",
+    );
+    let es_class = |drug: &str| {
+        format!("+++\ntitle = \"Clase 1\"\nkind = \"drug-class\"\nsummary = \"Resumen.\"\nreviewed = 2026-10-01\ndrugs = [{{ name = \"{drug}\", translates = \"drug1\" }}]\n+++\n\n## Qué son\n\nTexto.\n")
+    };
+    let es = "content/drug-classes/k1.es.md";
+    write(root, es, &es_class("fármaco1"));
+    let (mut inc, first) = Incremental::new(root, None, false);
+    assert!(first.ok, "{:?}", first.diagnostics);
+    let en = "content/drug-classes/k1.md";
+    let original = std::fs::read_to_string(root.join(en)).unwrap();
+    let steps: Vec<(&str, String)> = vec![
+        // The English brand renamed: the Spanish A to Z inherits it.
+        (en, original.replace("\"Brand1\"", "\"Zobrand\"")),
+        // The Spanish drug renamed: only the Spanish A to Z shows it.
+        (es, es_class("aafármaco")),
+        // The English class retitled: the Spanish entries keep their own class.
+        (
+            en,
+            original
+                .replace("\"Brand1\"", "\"Zobrand\"")
+                .replace("title = \"Class 1\"", "title = \"Class One\""),
+        ),
+        (en, original.clone()),
+    ];
+    for (step, (path, text)) in steps.iter().enumerate() {
+        write(root, path, text);
+        let update = inc.apply(&[PathBuf::from(path)]);
+        assert!(update.ok, "step {step}: {:?}", update.diagnostics);
+        let got = sorted(&inc);
+        let page = |p: &str| {
+            String::from_utf8_lossy(&got.iter().find(|(f, _)| f == p).unwrap().1).into_owned()
+        };
+        let (en_az, es_az) = (page("drugs/index.html"), page("es/drugs/index.html"));
+        assert!(en_az.starts_with("Medicines A to Z en\n"), "{en_az}");
+        assert!(es_az.contains(" es\n"), "{es_az}");
+        assert!(
+            !en_az.contains("fármaco") && !en_az.contains("Clase 1"),
+            "{en_az}"
+        );
+        assert!(!es_az.contains("Class"), "{es_az}");
+        if step == 1 {
+            assert!(es_az.contains("aafármaco"), "{es_az}");
+        }
+        assert_eq!(got, full_files(root), "step {step}");
+    }
+}
