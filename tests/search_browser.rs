@@ -110,16 +110,7 @@ fn keyboard_search_finds_brand_generic_and_typo() {
             "{q}: status {status:?}"
         );
         let links = result_links(&browser);
-        // A name ranks its class first; a plain word finds the pages that use it.
-        if q == "inyecciones" {
-            assert!(links.iter().any(|l| l == want), "{q}: {links:?}");
-        } else {
-            assert_eq!(
-                links.first().map(String::as_str),
-                Some(want),
-                "{q}: {links:?}"
-            );
-        }
+        assert_found(q, want, &links);
         let count: usize = status.split(' ').next().unwrap().parse().expect("a count");
         assert!(count >= links.len(), "{status}");
         // The focus stays in the field, and the address carries the query.
@@ -252,16 +243,7 @@ fn spanish_search_page_searches_spanish_pages_in_spanish() {
             "{q}: status {status:?}"
         );
         let links = result_links(&browser);
-        // A name ranks its class first; a plain word finds the pages that use it.
-        if q == "inyecciones" {
-            assert!(links.iter().any(|l| l == want), "{q}: {links:?}");
-        } else {
-            assert_eq!(
-                links.first().map(String::as_str),
-                Some(want),
-                "{q}: {links:?}"
-            );
-        }
+        assert_found(q, want, &links);
         assert!(
             links.iter().all(|l| l.starts_with("/bones/es/")),
             "{q}: {links:?}"
@@ -287,4 +269,17 @@ fn spanish_search_page_searches_spanish_pages_in_spanish() {
         html.contains("lista de medicamentos de la A a la Z."),
         "{html}"
     );
+}
+
+/// A name ranks its class first; a plain word (`inyecciones`) finds the pages that use it.
+fn assert_found(q: &str, want: &str, links: &[String]) {
+    if q == "inyecciones" {
+        assert!(links.iter().any(|l| l == want), "{q}: {links:?}");
+    } else {
+        assert_eq!(
+            links.first().map(String::as_str),
+            Some(want),
+            "{q}: {links:?}"
+        );
+    }
 }
