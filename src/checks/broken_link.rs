@@ -7,7 +7,7 @@ use crate::site::{links::Resolution, Page};
 pub fn check(_site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for page in pages {
-        for l in &page.links {
+        for l in page.links.iter() {
             if let Resolution::Broken(why) = &l.resolution {
                 let link = &page.source.analysis.links[l.index];
                 let d = Diagnostic::error("broken-link", &page.source.file, why.clone());

@@ -308,10 +308,12 @@ impl Renderer {
             if which.pages {
                 self.generated_pages(site, lang, base, &mut files)?;
             }
-            files.push(OutputFile {
-                path: format!("{}{}", site.languages[lang].prefix, crate::site::FEED_FILE),
-                bytes: feed::atom(site, lang).into_bytes(),
-            });
+            if which.feeds {
+                files.push(OutputFile {
+                    path: format!("{}{}", site.languages[lang].prefix, crate::site::FEED_FILE),
+                    bytes: feed::atom(site, lang).into_bytes(),
+                });
+            }
         }
         if which.aliases {
             for (alias, target) in &site.aliases {
@@ -419,6 +421,8 @@ pub struct Generated {
     pub aliases: bool,
     /// `sitemap.xml` (every page's URL and review date) and `robots.txt` (which names it).
     pub sitemap: bool,
+    /// The Atom feeds (pages' titles, summaries, URLs and review dates).
+    pub feeds: bool,
 }
 
 impl Generated {
@@ -428,6 +432,7 @@ impl Generated {
             pages: true,
             aliases: true,
             sitemap: true,
+            feeds: true,
         }
     }
 
@@ -437,6 +442,7 @@ impl Generated {
             pages: false,
             aliases: false,
             sitemap: false,
+            feeds: false,
         }
     }
 }

@@ -64,7 +64,7 @@ fn names_of(page: &Page) -> Vec<&str> {
     match page.kind {
         PageKind::DrugClass => {
             names.push(front.title.as_str());
-            for d in &page.drugs {
+            for d in page.drugs.iter() {
                 names.push(d.name.as_str());
                 names.extend(d.brands.iter().map(String::as_str));
             }

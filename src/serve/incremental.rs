@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
-/// The files of one good build, by output path.
-pub type Files = std::collections::HashMap<String, Arc<[u8]>>;
+/// The files of one good build, by output path: a persistent map, so that serve's
+/// snapshot of it is a pointer copy and an edit's changes share everything else.
+pub type Files = imbl::HashMap<String, Arc<[u8]>>;
 
 /// What one rebuild did.
 #[derive(Debug, Default)]
@@ -56,6 +57,10 @@ pub struct Incremental {
     page_diags: Vec<Vec<Diagnostic>>,
     /// The search index of the last good build, one per language.
     search: Vec<Live>,
+    /// Pages re-read since the last good build, which had them too.
+    edited: BTreeSet<String>,
+    /// Whether a page came, went or changed between draft and page since then.
+    pages_changed: bool,
 }
 
 impl Incremental {
@@ -77,6 +82,8 @@ impl Incremental {
             asset_paths: BTreeSet::new(),
             page_diags: Vec::new(),
             search: Vec::new(),
+            edited: BTreeSet::new(),
+            pages_changed: false,
         };
         let update = inc.full();
         (inc, update)
@@ -149,15 +156,23 @@ impl Incremental {
                 rewalk_static = true;
             }
         }
-        // A folder renamed or removed under content/ leaves pages whose file is gone.
-        let gone: Vec<String> = self
-            .sources
-            .keys()
-            .filter(|cp| !self.root.join(load::CONTENT_DIR).join(cp).is_file())
-            .cloned()
-            .collect();
-        for cp in gone {
-            self.sources.remove(&cp);
+        // A folder renamed or removed under content/ leaves pages whose file is gone. Only
+        // a batch naming something that is not a file now can have done that: a save of a
+        // page does not need every page's file looked up.
+        let maybe_gone = batch
+            .iter()
+            .any(|p| p.starts_with(load::CONTENT_DIR) && !self.root.join(p).is_file());
+        if maybe_gone {
+            let gone: Vec<String> = self
+                .sources
+                .keys()
+                .filter(|cp| !self.root.join(load::CONTENT_DIR).join(cp).is_file())
+                .cloned()
+                .collect();
+            for cp in gone {
+                self.sources.remove(&cp);
+                self.pages_changed = true;
+            }
         }
         let new_files: Vec<String> = batch
             .iter()
@@ -191,6 +206,16 @@ impl Incremental {
     }
 
     fn reload_source(&mut self, cp: &str) {
+        let was_page = self.sources.contains_key(cp);
+        self.read_source(cp);
+        if self.sources.contains_key(cp) == was_page {
+            self.edited.insert(cp.to_string());
+        } else {
+            self.pages_changed = true;
+        }
+    }
+
+    fn read_source(&mut self, cp: &str) {
         self.sources.remove(cp);
         self.draft_paths.remove(cp);
         self.load_errors.remove(cp);
@@ -210,9 +235,24 @@ impl Incremental {
         }
     }
 
-    /// Builds the model again (reusing bodies), checks it and re-renders what changed.
-    fn rebuild(&mut self, templates_changed: &HashSet<String>, assets_changed: bool) -> Update {
-        let config = self.config.clone().expect("configuration loaded");
+    /// The model after the edits since the last good build: the last model with new
+    /// bodies where only bodies changed (with the pages whose model changed), else built
+    /// again (reusing bodies).
+    fn model(&self, assets_changed: bool) -> (Site, Option<Vec<PageId>>) {
+        if let Some(prev) = self.site.as_ref() {
+            if !self.pages_changed && !assets_changed && !self.edited.is_empty() {
+                let edited: Option<Vec<Arc<Source>>> = self
+                    .edited
+                    .iter()
+                    .map(|cp| self.sources.get(cp).cloned())
+                    .collect();
+                if let Some((site, touched)) =
+                    edited.and_then(|e| Site::with_edited_bodies(prev, &e))
+                {
+                    return (site, Some(touched));
+                }
+            }
+        }
         let loaded = Loaded {
             sources: self.sources.values().cloned().collect(),
             content_assets: self.content_assets.clone(),
@@ -220,8 +260,17 @@ impl Incremental {
             drafts: self.draft_paths.clone(),
             diagnostics: Vec::new(),
         };
+        let config = self.config.clone().expect("configuration loaded");
+        (
+            Site::build_reusing(config, loaded, self.site.as_ref()),
+            None,
+        )
+    }
+
+    /// Builds the model again, checks it and re-renders what changed.
+    fn rebuild(&mut self, templates_changed: &HashSet<String>, assets_changed: bool) -> Update {
         let t = std::time::Instant::now();
-        let site = Site::build_reusing(config, loaded, self.site.as_ref());
+        let (site, touched) = self.model(assets_changed);
         build::timing("incremental model", t);
         let t = std::time::Instant::now();
         let mut diags: Vec<Diagnostic> = self.load_errors.values().cloned().collect();
@@ -246,9 +295,14 @@ impl Incremental {
         };
         let t = std::time::Instant::now();
         let (ids, generated) = match &self.site {
-            Some(prev) if !self.files.is_empty() && templates_changed.is_empty() => {
-                dirty(prev, &site)
-            }
+            Some(prev) if !self.files.is_empty() && templates_changed.is_empty() => match touched {
+                // Only bodies changed: no list, date or name another page shows.
+                Some(touched) => {
+                    debug_assert_eq!(dirty(prev, &site), (touched.clone(), Generated::none()));
+                    (touched, Generated::none())
+                }
+                None => dirty(prev, &site),
+            },
             _ => ((0..site.pages.len()).collect(), Generated::all()),
         };
         let (mut rendered, render_diags) =
@@ -267,6 +321,35 @@ impl Incremental {
             return update;
         }
         let full = ids.len() == pages && generated == Generated::all();
+        if !full && !assets_changed {
+            // An edit: the files it wrote and removed are all that can differ.
+            let t = std::time::Instant::now();
+            let index = self.search_update(&site);
+            build::timing("incremental search", t);
+            let mut delta: BTreeMap<String, Option<Arc<[u8]>>> = BTreeMap::new();
+            for old in index.removed {
+                delta.insert(old, None);
+            }
+            for f in rendered.into_iter().chain(index.written) {
+                delta.insert(f.path, Some(f.bytes.into()));
+            }
+            for (path, bytes) in delta {
+                match bytes {
+                    Some(b) => {
+                        if self.files.get(&path).is_none_or(|old| *old != b) {
+                            update.changed.push(path.clone());
+                            self.files.insert(path, b);
+                        }
+                    }
+                    None => {
+                        if self.files.remove(&path).is_some() {
+                            update.removed.push(path);
+                        }
+                    }
+                }
+            }
+            return self.finish(update, diags, site, page_diags);
+        }
         let layer = if full || assets_changed {
             asset_layer(&site)
         } else {
@@ -331,9 +414,22 @@ impl Incremental {
         }
         update.changed.sort();
         update.removed.sort();
+        self.files = next;
+        self.finish(update, diags, site, page_diags)
+    }
+
+    /// Keeps a good build's model and checks for the next rebuild.
+    fn finish(
+        &mut self,
+        mut update: Update,
+        diags: Vec<Diagnostic>,
+        site: Site,
+        page_diags: Vec<Vec<Diagnostic>>,
+    ) -> Update {
         update.diagnostics = diags;
         update.ok = true;
-        self.files = next;
+        self.edited.clear();
+        self.pages_changed = false;
         // Freeing the last model (thousands of pages) is left to another thread: the
         // editor waits for the files, not for that.
         if let Some(old) = self.site.replace(site) {
@@ -613,6 +709,8 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
             pages: false,
             aliases: false,
             sitemap: sitemap_changed,
+            // A feed shows front matter (title, summary, review date) and URLs only.
+            feeds: sitemap_changed || any_ref_changed,
         },
     )
 }

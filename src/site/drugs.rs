@@ -112,7 +112,7 @@ pub fn letter_of(sort_key: &str) -> String {
 pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
     let mut names = Vec::new();
     for page in pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
-        for drug in &page.drugs {
+        for drug in page.drugs.iter() {
             names.push(DrugName {
                 name: drug.name.clone(),
                 is_brand: false,
@@ -156,7 +156,7 @@ pub fn autolinker(pages: &[Page], lang: LangId, url_of: impl Fn(usize) -> String
     for page in pages.iter().filter(|p| p.lang == lang) {
         match page.kind {
             PageKind::DrugClass => {
-                for drug in &page.drugs {
+                for drug in page.drugs.iter() {
                     let target = targets.len();
                     targets.push(AutolinkTarget {
                         page: page.id,

@@ -4,6 +4,7 @@
 
 pub mod drugs;
 pub mod links;
+mod patch;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -97,7 +98,7 @@ pub struct Page {
     pub translations: Vec<PageId>,
     /// For a drug-class page, its medicines as shown (a translation's merged with its
     /// source's).
-    pub drugs: Vec<drugs::Drug>,
+    pub drugs: Arc<[drugs::Drug]>,
     /// The URL path below the base path: `""` for home, `drug-classes/serms/`.
     pub url_path: String,
     /// The section that lists this page (home for top-level pages).
@@ -105,7 +106,7 @@ pub struct Page {
     /// For sections: their pages in order (weight, title).
     pub pages: Vec<PageId>,
     pub subsections: Vec<PageId>,
-    pub links: Vec<ResolvedLink>,
+    pub links: Arc<[ResolvedLink]>,
     pub treats: Vec<PageId>,
     pub related: Vec<PageId>,
     pub unknown_refs: Vec<UnknownRef>,
@@ -124,6 +125,26 @@ pub struct Page {
 }
 
 impl Page {
+    /// Takes a rendered body: its links, HTML, autolinks and the pages it links to.
+    fn set_body(&mut self, r: BodyResult) {
+        let mut links_to: Vec<PageId> = r
+            .links
+            .iter()
+            .filter_map(|l| match &l.resolution {
+                Resolution::Internal { page, .. } => *page,
+                _ => None,
+            })
+            .chain(r.autolinked.iter().copied())
+            .filter(|&t| t != self.id)
+            .collect();
+        links_to.sort_unstable();
+        links_to.dedup();
+        self.links = r.links;
+        self.content_html = r.html;
+        self.autolinked = r.autolinked;
+        self.links_to = links_to;
+    }
+
     pub fn title(&self) -> &str {
         &self.source.front.title
     }
@@ -165,7 +186,7 @@ pub struct Collision {
 }
 
 /// The model of the whole site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     /// The path part of `base_url`: `/` or `/bones/`.
@@ -555,9 +576,21 @@ impl Site {
                         );
                         translation_problems.push(pages[i].source.diag_at_key(d, "drugs"));
                     }
-                    drugs
+                    drugs.into()
                 }
-                _ => front.drugs.iter().map(drugs::Drug::of).collect(),
+                _ => {
+                    // An unchanged source has the drugs the last build made of it.
+                    let kept = prev
+                        .and_then(|p| p.page_by_path(&pages[i].source.content_path))
+                        .filter(|old| {
+                            old.translation_of.is_none()
+                                && Arc::ptr_eq(&old.source, &pages[i].source)
+                        });
+                    match kept {
+                        Some(old) => old.drugs.clone(),
+                        None => front.drugs.iter().map(drugs::Drug::of).collect(),
+                    }
+                }
             };
             pages[i].drugs = drugs;
         }
@@ -806,24 +839,15 @@ impl Site {
                 let kept = links_from
                     .map(|p| &p.pages[page.id])
                     .filter(|old| Arc::ptr_eq(&old.source, &page.source));
-                let links: Vec<ResolvedLink> = match kept {
+                let links: Arc<[ResolvedLink]> = match kept {
                     Some(old) => old.links.clone(),
-                    None => page
-                        .source
-                        .analysis
-                        .links
-                        .iter()
-                        .enumerate()
-                        .map(|(index, link)| ResolvedLink {
-                            index,
-                            resolution: self.resolve(page, &link.dest, &site_paths),
-                        })
-                        .collect(),
+                    None => self.resolve_links(page, &site_paths),
                 };
                 let reusable = match (&changed_names, prev) {
                     (Some(changed), Some(p)) => {
                         let old = &p.pages[page.id];
-                        let same = Arc::ptr_eq(&old.source, &page.source) && old.links == links;
+                        let same = Arc::ptr_eq(&old.source, &page.source)
+                            && (Arc::ptr_eq(&old.links, &links) || old.links == links);
                         let names_same = changed
                             .as_ref()
                             .is_none_or(|ac| !ac.is_match(page.source.body()));
@@ -831,62 +855,65 @@ impl Site {
                     }
                     _ => None,
                 };
-                if let Some(old) = reusable {
-                    return BodyResult {
+                match reusable {
+                    Some(old) => BodyResult {
                         links,
                         html: old.content_html.clone(),
                         autolinked: old.autolinked.clone(),
-                    };
-                }
-                let mut rewrites: HashMap<&str, &str> = HashMap::new();
-                for l in &links {
-                    if let Resolution::Internal { url, .. } = &l.resolution {
-                        rewrites.insert(
-                            page.source.analysis.links[l.index].dest.as_str(),
-                            url.as_str(),
-                        );
-                    }
-                }
-                let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
-                let autolink_on =
-                    page.source.front.autolink.unwrap_or(true) && self.config.links.autolink;
-                let autolinker = &self.autolinkers[page.lang];
-                let input = RenderInput {
-                    body: page.source.body(),
-                    headings: page.headings(),
-                    rewrite: &rewrite,
-                    autolinker: autolink_on.then_some(autolinker),
-                    page: page.id,
-                };
-                let (html, targets) = markdown::render(&input);
-                let autolinked = targets
-                    .iter()
-                    .map(|&t| autolinker.targets()[t].page)
-                    .collect();
-                BodyResult {
-                    links,
-                    html: Arc::from(html),
-                    autolinked,
+                    },
+                    None => self.render_body(page, links),
                 }
             })
             .collect();
         for (page, r) in self.pages.iter_mut().zip(results) {
-            let mut links_to: Vec<PageId> = r
-                .links
-                .iter()
-                .filter_map(|l| match &l.resolution {
-                    Resolution::Internal { page, .. } => *page,
-                    _ => None,
-                })
-                .chain(r.autolinked.iter().copied())
-                .filter(|&t| t != page.id)
-                .collect();
-            links_to.sort_unstable();
-            links_to.dedup();
-            page.links = r.links;
-            page.content_html = r.html;
-            page.autolinked = r.autolinked;
-            page.links_to = links_to;
+            page.set_body(r);
+        }
+    }
+
+    /// What every link of a page's body resolves to.
+    fn resolve_links(&self, page: &Page, site_paths: &HashSet<String>) -> Arc<[ResolvedLink]> {
+        page.source
+            .analysis
+            .links
+            .iter()
+            .enumerate()
+            .map(|(index, link)| ResolvedLink {
+                index,
+                resolution: self.resolve(page, &link.dest, site_paths),
+            })
+            .collect()
+    }
+
+    /// A page's body as HTML, its links rewritten to `links` and its autolinks made.
+    fn render_body(&self, page: &Page, links: Arc<[ResolvedLink]>) -> BodyResult {
+        let mut rewrites: HashMap<&str, &str> = HashMap::new();
+        for l in links.iter() {
+            if let Resolution::Internal { url, .. } = &l.resolution {
+                rewrites.insert(
+                    page.source.analysis.links[l.index].dest.as_str(),
+                    url.as_str(),
+                );
+            }
+        }
+        let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
+        let autolink_on = page.source.front.autolink.unwrap_or(true) && self.config.links.autolink;
+        let autolinker = &self.autolinkers[page.lang];
+        let input = RenderInput {
+            body: page.source.body(),
+            headings: page.headings(),
+            rewrite: &rewrite,
+            autolinker: autolink_on.then_some(autolinker),
+            page: page.id,
+        };
+        let (html, targets) = markdown::render(&input);
+        let autolinked = targets
+            .iter()
+            .map(|&t| autolinker.targets()[t].page)
+            .collect();
+        BodyResult {
+            links,
+            html: Arc::from(html),
+            autolinked,
         }
     }
 
@@ -1068,14 +1095,20 @@ impl Site {
                 }
             }
         }
-        let by_title = |ids: &mut Vec<PageId>, pages: &[Page]| {
-            ids.sort_unstable();
+        // Each page's place in title order, found once: the lists below are sorted by it.
+        let mut order: Vec<(String, PageId)> = self.pages.iter().map(title_key).collect();
+        order.sort_unstable();
+        let mut rank = vec![0; n];
+        for (r, (_, id)) in order.into_iter().enumerate() {
+            rank[id] = r;
+        }
+        let by_title = |ids: &mut Vec<PageId>| {
+            ids.sort_unstable_by_key(|&a| rank[a]);
             ids.dedup();
-            ids.sort_by_cached_key(|&a| (pages[a].title().to_lowercase(), a));
         };
         for (i, (mut tb, mut mo)) in treated_by.into_iter().zip(mentioned_on).enumerate() {
-            by_title(&mut tb, &self.pages);
-            by_title(&mut mo, &self.pages);
+            by_title(&mut tb);
+            by_title(&mut mo);
             self.pages[i].treated_by = tb;
             self.pages[i].mentioned_on = mo;
         }
@@ -1149,13 +1182,18 @@ impl Site {
 
 /// One page's body, rendered or reused.
 struct BodyResult {
-    links: Vec<ResolvedLink>,
+    links: Arc<[ResolvedLink]>,
     html: Arc<str>,
     autolinked: Vec<PageId>,
 }
 
 /// Every autolinked name with the URL it links to, sorted.
 /// Whether two lists of files have the same output paths.
+/// Where a page goes in a list ordered by title: lower-cased title, then id.
+fn title_key(page: &Page) -> (String, PageId) {
+    (page.title().to_lowercase(), page.id)
+}
+
 fn same_outputs(a: &[crate::load::Asset], b: &[crate::load::Asset]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.output_path == y.output_path)
 }
@@ -1166,7 +1204,7 @@ fn autolink_names(site: &Site) -> Vec<(String, String)> {
         let url = site.url(page.id);
         match page.kind {
             PageKind::DrugClass => {
-                for d in &page.drugs {
+                for d in page.drugs.iter() {
                     let target = format!("{url}#{}", d.anchor);
                     names.push((d.name.clone(), target.clone()));
                     for b in &d.brands {
@@ -1248,12 +1286,12 @@ fn new_page(
         lang,
         translation_of: None,
         translations: Vec::new(),
-        drugs: Vec::new(),
+        drugs: Arc::from([]),
         url_path,
         parent: None,
         pages: Vec::new(),
         subsections: Vec::new(),
-        links: Vec::new(),
+        links: Arc::from([]),
         treats: Vec::new(),
         related: Vec::new(),
         unknown_refs: Vec::new(),
