@@ -239,8 +239,24 @@ fn random_edit_sequences_equal_full_builds() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fixture(root);
+        // A finding of the whole site (drug0 named by two classes), kept through edits.
+        write(
+            root,
+            "formulary.toml",
+            "title = \"Test\"\nbase_url = \"https://example.org/\"\n[checks]\nduplicate-drug = \"warning\"\n",
+        );
+        write(
+            root,
+            "content/drug-classes/twin.md",
+            &class(0, "Twin class", "TwinBrand", 0, "Another class of drug0."),
+        );
         let (mut inc, first) = Incremental::new(root, None, false);
         assert!(first.ok, "{:?}", first.diagnostics);
+        assert!(
+            first.diagnostics.iter().any(|d| d.id == "duplicate-drug"),
+            "{:?}",
+            first.diagnostics
+        );
         let mut rng = Rng(seed);
         for step in 0..16 {
             let touched = edit(root, &mut rng, step);
@@ -250,6 +266,14 @@ fn random_edit_sequences_equal_full_builds() {
                 update.ok, full.1.ok,
                 "seed {seed} step {step}: incremental and full disagree on success: {:?}",
                 update.diagnostics
+            );
+            let render = |d: &[formulary::diagnostic::Diagnostic]| -> Vec<String> {
+                d.iter().map(|d| format!("{d:?}")).collect()
+            };
+            assert_eq!(
+                render(&update.diagnostics),
+                render(&full.1.diagnostics),
+                "seed {seed} step {step} ({touched:?}): the findings differ from a full build's"
             );
             if update.ok {
                 let got = sorted(&inc);

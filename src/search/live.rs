@@ -89,7 +89,8 @@ impl Live {
             let (a, b) = (&prev.pages[id], &site.pages[id]);
             // A translation's names come from its source too.
             if b.lang != self.lang
-                || (std::sync::Arc::ptr_eq(&a.source, &b.source) && a.drugs == b.drugs)
+                || (std::sync::Arc::ptr_eq(&a.source, &b.source)
+                    && crate::site::same_list(&a.drugs, &b.drugs))
             {
                 continue;
             }

@@ -9,7 +9,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Asset, Loaded, Source};
 use crate::render::{self, theme, Generated, Renderer};
 use crate::search::live::{Changes, Live};
-use crate::site::{PageId, Site};
+use crate::site::{same_list, PageId, Site};
 use crate::write::{self, Entry};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -53,8 +53,9 @@ pub struct Incremental {
     files: Files,
     /// The static files and content assets in it.
     asset_paths: BTreeSet<String>,
-    /// The page checks' findings for each page of `site`.
+    /// The page checks' findings for each page of `site`, and the site checks'.
     page_diags: Vec<Vec<Diagnostic>>,
+    site_diags: Vec<Diagnostic>,
     /// The search index of the last good build, one per language.
     search: Vec<Live>,
     /// Pages re-read since the last good build, which had them too.
@@ -81,6 +82,7 @@ impl Incremental {
             files: Files::new(),
             asset_paths: BTreeSet::new(),
             page_diags: Vec::new(),
+            site_diags: Vec::new(),
             search: Vec::new(),
             edited: BTreeSet::new(),
             pages_changed: false,
@@ -274,8 +276,13 @@ impl Incremental {
         build::timing("incremental model", t);
         let t = std::time::Instant::now();
         let mut diags: Vec<Diagnostic> = self.load_errors.values().cloned().collect();
-        diags.extend(crate::checks::run_site(&site));
-        let page_diags = self.check_pages(&site);
+        // The site checks read front matter and paths only, which a body edit leaves.
+        let site_diags = match (&touched, &self.site) {
+            (Some(_), Some(_)) => self.site_diags.clone(),
+            _ => crate::checks::run_site(&site),
+        };
+        diags.extend(site_diags.iter().cloned());
+        let page_diags = self.check_pages(&site, touched.as_deref());
         diags.extend(page_diags.iter().flatten().cloned());
         build::timing("incremental checks", t);
         if self.renderer.is_none() {
@@ -348,7 +355,7 @@ impl Incremental {
                     }
                 }
             }
-            return self.finish(update, diags, site, page_diags);
+            return self.finish(update, diags, site, (page_diags, site_diags));
         }
         let layer = if full || assets_changed {
             asset_layer(&site)
@@ -415,7 +422,7 @@ impl Incremental {
         update.changed.sort();
         update.removed.sort();
         self.files = next;
-        self.finish(update, diags, site, page_diags)
+        self.finish(update, diags, site, (page_diags, site_diags))
     }
 
     /// Keeps a good build's model and checks for the next rebuild.
@@ -424,7 +431,7 @@ impl Incremental {
         mut update: Update,
         diags: Vec<Diagnostic>,
         site: Site,
-        page_diags: Vec<Vec<Diagnostic>>,
+        (page_diags, site_diags): (Vec<Vec<Diagnostic>>, Vec<Diagnostic>),
     ) -> Update {
         update.diagnostics = diags;
         update.ok = true;
@@ -436,6 +443,7 @@ impl Incremental {
             std::thread::spawn(move || drop(old));
         }
         self.page_diags = page_diags;
+        self.site_diags = site_diags;
         update
     }
 }
@@ -483,8 +491,9 @@ impl Incremental {
     }
 
     /// The page checks for every page: run again only on pages whose source or links
-    /// changed since the last good build, reused for the others.
-    fn check_pages(&self, site: &Site) -> Vec<Vec<Diagnostic>> {
+    /// changed since the last good build (`touched`, when the model says which), reused
+    /// for the others.
+    fn check_pages(&self, site: &Site, touched: Option<&[PageId]>) -> Vec<Vec<Diagnostic>> {
         let prev = self.site.as_ref().filter(|p| {
             p.pages.len() == site.pages.len()
                 && self.page_diags.len() == site.pages.len()
@@ -493,25 +502,10 @@ impl Incremental {
                     .zip(&site.pages)
                     .all(|(a, b)| a.source.content_path == b.source.content_path)
         });
-        let stale: Vec<&crate::site::Page> = site
-            .pages
-            .iter()
-            .filter(|b| {
-                prev.is_none_or(|p| {
-                    let a = &p.pages[b.id];
-                    // A translation's checks read its source's review date and drugs.
-                    let source_changed = b
-                        .translation_of
-                        .is_some_and(|s| !Arc::ptr_eq(&p.pages[s].source, &site.pages[s].source));
-                    !Arc::ptr_eq(&a.source, &b.source)
-                        || a.links != b.links
-                        || a.unknown_refs != b.unknown_refs
-                        || a.review_due != b.review_due
-                        || a.drugs != b.drugs
-                        || source_changed
-                })
-            })
-            .collect();
+        let stale: Vec<&crate::site::Page> = match (prev, touched) {
+            (Some(_), Some(ids)) => ids.iter().map(|&id| &site.pages[id]).collect(),
+            _ => self.stale_pages(site, prev),
+        };
         let mut out: Vec<Vec<Diagnostic>> = match prev {
             Some(_) => self.page_diags.clone(),
             None => vec![Vec::new(); site.pages.len()],
@@ -529,6 +523,28 @@ impl Incremental {
             }
         }
         out
+    }
+
+    /// The pages whose checks can give other findings than in `prev`.
+    fn stale_pages<'a>(&self, site: &'a Site, prev: Option<&Site>) -> Vec<&'a crate::site::Page> {
+        site.pages
+            .iter()
+            .filter(|b| {
+                prev.is_none_or(|p| {
+                    let a = &p.pages[b.id];
+                    // A translation's checks read its source's review date and drugs.
+                    let source_changed = b
+                        .translation_of
+                        .is_some_and(|s| !Arc::ptr_eq(&p.pages[s].source, &site.pages[s].source));
+                    !Arc::ptr_eq(&a.source, &b.source)
+                        || !same_list(&a.links, &b.links)
+                        || a.unknown_refs != b.unknown_refs
+                        || a.review_due != b.review_due
+                        || !same_list(&a.drugs, &b.drugs)
+                        || source_changed
+                })
+            })
+            .collect()
     }
 }
 
@@ -630,7 +646,7 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
         .map(|(a, b)| {
             (!Arc::ptr_eq(&a.source, &b.source)
                 && a.source.text[..a.source.body_start] != b.source.text[..b.source.body_start])
-                || a.drugs != b.drugs
+                || !same_list(&a.drugs, &b.drugs)
         })
         .collect();
     let any_ref_changed = ref_changed.contains(&true);
@@ -667,7 +683,7 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
             || a.next != b.next
             || a.parent != b.parent
             || a.review_due != b.review_due
-            || a.drugs != b.drugs;
+            || !same_list(&a.drugs, &b.drugs);
         let shows_changed = || {
             // Every page related_of(i) can name, without making the list.
             let related = b

@@ -724,7 +724,7 @@ impl Site {
                             || (Arc::ptr_eq(&a.source, &b.source)
                                 || a.source.text[..a.source.body_start]
                                     == b.source.text[..b.source.body_start])
-                                && a.drugs == b.drugs)
+                                && same_list(&a.drugs, &b.drugs))
                 })
         });
         let mut site = Site {
@@ -1189,6 +1189,11 @@ struct BodyResult {
 
 /// Every autolinked name with the URL it links to, sorted.
 /// Whether two lists of files have the same output paths.
+/// Whether two shared lists are equal, without reading them when they are one.
+pub fn same_list<T: PartialEq>(a: &Arc<[T]>, b: &Arc<[T]>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 /// Where a page goes in a list ordered by title: lower-cased title, then id.
 fn title_key(page: &Page) -> (String, PageId) {
     (page.title().to_lowercase(), page.id)
