@@ -1,14 +1,18 @@
-//! Times `formulary watch` from a save to the rewritten output file, on a generated site
-//! (see gen_corpus): a body edit and a front-matter edit that renames a brand. The clock
-//! starts when the file is saved and stops when the output page holds the change, so the
-//! debounce, the rebuild and the write are all in the figure.
+//! Times `formulary watch` and `formulary serve` from a save to the rewritten page, on a
+//! generated site (see gen_corpus): a body edit and a front-matter edit that renames a
+//! brand. The clock starts when the file is saved and stops when the output file (watch)
+//! or the page served over HTTP (serve) holds the change, so the debounce, the rebuild and
+//! the write are all in the figure.
 //!
 //! `cargo run --release --example bench_watch -- /dev/shm/c10k /dev/shm/c10k-watch`
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
+
+const PAGE: &str = "content/drug-classes/class-7.md";
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -21,16 +25,85 @@ fn main() {
         .and_then(Path::parent)
         .map(|d| d.join("formulary"))
         .expect("target/release/formulary");
-    let page = "content/drug-classes/class-7.md";
-    let original = std::fs::read_to_string(root.join(page)).expect("a gen_corpus site");
-    let mut child = Command::new(&bin)
+    let original = std::fs::read_to_string(root.join(PAGE)).expect("a gen_corpus site");
+
+    let mut watch = Command::new(&bin);
+    watch
         .args(["watch", "--root"])
         .arg(&root)
         .arg("--output")
-        .arg(&out)
+        .arg(&out);
+    let output = out.join("drug-classes/class-7/index.html");
+    edits(&root, &original, "watch", &mut watch, "Watching", &|| {
+        std::fs::read_to_string(&output).unwrap_or_default()
+    });
+
+    let port = free_port();
+    let mut serve = Command::new(&bin);
+    serve
+        .args(["serve", "--root"])
+        .arg(&root)
+        .args(["--port", &port.to_string()]);
+    edits(&root, &original, "serve", &mut serve, "Serving", &|| {
+        get(port, "/drug-classes/class-7/")
+    });
+    std::fs::write(root.join(PAGE), original).unwrap();
+}
+
+/// Starts `command`, waits for its line starting with `ready`, then times three body edits
+/// and three brand edits until `read` shows each.
+fn edits(
+    root: &Path,
+    original: &str,
+    what: &str,
+    command: &mut Command,
+    ready: &str,
+    read: &dyn Fn() -> String,
+) {
+    let mut child = command
         .stderr(Stdio::piped())
         .spawn()
-        .expect("formulary watch starts");
+        .expect("formulary starts");
+    let lines = ready_lines(&mut child, ready);
+    let measure = |text: String, marker: &str, kind: &str| {
+        let saved = Instant::now();
+        std::fs::write(root.join(PAGE), text).unwrap();
+        while !read().contains(marker) {
+            assert!(
+                saved.elapsed() < Duration::from_secs(60),
+                "{what} {kind}: no change seen"
+            );
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        let ms = saved.elapsed().as_secs_f64() * 1000.0;
+        // Let the rebuild's terminal line arrive, then print both.
+        std::thread::sleep(Duration::from_millis(300));
+        let log: Vec<String> = lines.try_iter().collect();
+        println!(
+            "{what} {kind}: {ms:.0} ms from save to page ({})",
+            log.last().map_or("", String::as_str)
+        );
+    };
+    for i in 0..3 {
+        let marker = format!("Body edit number {i}.");
+        let text = original.replacen(
+            "## Side effects\n",
+            &format!("## Side effects\n\n{marker}\n"),
+            1,
+        );
+        measure(text, &marker, "body edit");
+    }
+    for i in 0..3 {
+        let marker = format!("Brand7renamed{i}");
+        measure(original.replace("Brand7b0", &marker), &marker, "brand edit");
+    }
+    std::fs::write(root.join(PAGE), original).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The child's terminal lines, once it has printed the one starting with `ready`.
+fn ready_lines(child: &mut Child, ready: &str) -> Receiver<String> {
     let lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -41,51 +114,29 @@ fn main() {
     loop {
         let l = rx
             .recv_timeout(Duration::from_secs(120))
-            .expect("watch prints Watching");
-        if l.starts_with("Watching") {
-            break;
+            .expect("formulary says it is ready");
+        if l.starts_with(ready) {
+            return rx;
         }
     }
-    let output = out.join("drug-classes/class-7/index.html");
-    let measure = |text: String, marker: &str, what: &str| {
-        let saved = Instant::now();
-        std::fs::write(root.join(page), text).unwrap();
-        loop {
-            if std::fs::read_to_string(&output).is_ok_and(|s| s.contains(marker)) {
-                break;
-            }
-            assert!(
-                saved.elapsed() < Duration::from_secs(60),
-                "{what}: no change seen"
-            );
-            std::thread::sleep(Duration::from_micros(500));
-        }
-        let ms = saved.elapsed().as_secs_f64() * 1000.0;
-        // Let the rebuild's terminal line arrive, then print both.
-        std::thread::sleep(Duration::from_millis(300));
-        let log: Vec<String> = rx.try_iter().collect();
-        println!(
-            "{what}: {ms:.0} ms from save to file ({})",
-            log.last().map_or("", String::as_str)
-        );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The body of a page served on the loopback (plain HTTP/1.1, one request).
+fn get(port: u16, path: &str) -> String {
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
     };
-    for i in 0..3 {
-        let marker = format!("Body edit number {i}.");
-        measure(
-            original.replacen(
-                "## Side effects\n",
-                &format!("## Side effects\n\n{marker}\n"),
-                1,
-            ),
-            &marker,
-            "body edit",
-        );
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut body = String::new();
+    if s.write_all(request.as_bytes()).is_ok() {
+        let _ = s.read_to_string(&mut body);
     }
-    for i in 0..3 {
-        let marker = format!("Brand7renamed{i}");
-        measure(original.replace("Brand7b0", &marker), &marker, "brand edit");
-    }
-    std::fs::write(root.join(page), original).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    body
 }
