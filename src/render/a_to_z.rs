@@ -1,6 +1,6 @@
 //! The A to Z's lists for `drugs.html`, one A to Z per language: `drugs`, every generic and
 //! brand name of the language in order,
-//! each `{name, is_brand, generic, class, url}` with its class's page reference; and
+//! each `{name, is_brand, generic, brand_of, class, url}` with its class's page reference; and
 //! `letters`, `[{letter, id, entries}]`, the same grouped by letter.
 //!
 //! At 10,000 classes that is 60,000 entries, and making their Tera values costs more than
@@ -47,6 +47,8 @@ struct Entry<'a> {
     generic: Option<&'a str>,
     class: &'a PageRef,
     url: String,
+    /// For a brand, the theme's `brand_of` with its generic name: `(brand of alendronate)`.
+    brand_of: Option<String>,
 }
 
 impl AToZLists {
@@ -115,6 +117,10 @@ impl AToZLists {
         let mut grouped = Vec::with_capacity(if self.letters { names.len() } else { 0 });
         let reusable = kept.flat.len() == old_names.len() * usize::from(self.drugs)
             && kept.grouped.len() == old_names.len() * usize::from(self.letters);
+        let brand_of = super::strings::strings(&site.config, &site.languages[lang].code)
+            .get("brand_of")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let mut old = 0;
         for name in names.iter() {
             // Both lists are in drug-index order: move along the old one to this name.
@@ -144,6 +150,10 @@ impl AToZLists {
                     .as_ref()
                     .expect("a class's reference"),
                 url: format!("{}#{}", site.url(name.class), name.anchor),
+                brand_of: match (&brand_of, &name.generic) {
+                    (Some(b), Some(g)) if name.is_brand => Some(b.replace("{generic}", g)),
+                    _ => None,
+                },
             })?;
             match (self.drugs, self.letters) {
                 (true, true) => {
