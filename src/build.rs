@@ -104,11 +104,17 @@ pub fn load_and_check_with<T: Send>(
     Ok((site, diags, extra))
 }
 
-/// Renders every page of a loaded site.
-pub fn render(root: &Path, site: &Site, done: &AtomicUsize) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Renders every page of a loaded site, handing each file to `sink` as it is made;
+/// returns the template errors.
+pub fn render_into(
+    root: &Path,
+    site: &Site,
+    done: &AtomicUsize,
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Vec<Diagnostic> {
     match Renderer::new(root, site) {
-        Ok(r) => r.render_site(site, done),
-        Err(d) => (Vec::new(), vec![d]),
+        Ok(r) => r.render_site_into(site, done, sink),
+        Err(d) => vec![d],
     }
 }
 
@@ -126,10 +132,25 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     let done = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicBool::new(false));
     let progress = spawn_progress(site.pages.len(), done.clone(), finished.clone());
+    // A site that may be published is written as it renders, into the staging folder:
+    // the build never holds every page at once. The output is swapped in only if the
+    // render finds nothing that stops it; otherwise the staging folder goes.
+    let staging = if passes(&diags, opts.strict) {
+        Some(write::Staging::new(&opts.root, &opts.output)?)
+    } else {
+        None
+    };
     let t = Instant::now();
-    let (mut files, render_diags) = render(&opts.root, &site, &done);
-    timing("render", t);
-    files.extend(index);
+    let render_diags = render_into(&opts.root, &site, &done, &|f| {
+        if let Some(s) = &staging {
+            s.write(&f.path, &f.bytes);
+        }
+    });
+    if let Some(s) = &staging {
+        index.iter().for_each(|f| s.write(&f.path, &f.bytes));
+    }
+    drop(index);
+    timing("render and write", t);
     diags.extend(render_diags);
     diagnostic::sort(&mut diags);
     let mut outcome = Outcome {
@@ -139,12 +160,9 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
         elapsed: Duration::ZERO,
         diagnostics: diags,
     };
-    if outcome.passes(opts.strict) {
+    if let Some(staging) = staging.filter(|_| outcome.passes(opts.strict)) {
         let t = Instant::now();
-        outcome.files = write::write_site(
-            &opts.root,
-            &opts.output,
-            &files,
+        outcome.files = staging.finish(
             &crate::render::theme::builtin_static(),
             &site.static_files,
             &site.content_assets,

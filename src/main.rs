@@ -176,7 +176,8 @@ fn main() -> ExitCode {
             match build::load_and_check(&root, None, drafts) {
                 Ok((site, mut diags)) => {
                     let done = std::sync::atomic::AtomicUsize::new(0);
-                    let (_, render_diags) = build::render(&root, &site, &done);
+                    // Rendered for the template errors only: each file is let go at once.
+                    let render_diags = build::render_into(&root, &site, &done, &drop);
                     diags.extend(render_diags);
                     if external {
                         diags.extend(formulary::checks::external_link::run(&site, &root));

@@ -5,9 +5,11 @@
 use crate::load::Asset;
 use crate::render::OutputFile;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Marks a folder as formulary's output, which a build may replace.
 pub const MARKER: &str = ".formulary-output";
@@ -169,55 +171,126 @@ pub fn write_site(
     static_files: &[Asset],
     content_assets: &[Asset],
 ) -> Result<usize, WriteError> {
-    check_output_dir(root, output)?;
-    let output = absolute(output);
-    let staging = sibling(&output, "staging");
-    let old = sibling(&output, "old");
-    let io_err = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| WriteError::Io(p, e)
-    };
-    remove_if_ours(&staging)?;
-    fs::create_dir_all(&staging).map_err(io_err(&staging))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io_err(&staging))?;
-
-    let entries = layered(files, builtin_static, static_files, content_assets);
-    let result: Result<Vec<()>, WriteError> = entries
+    let staging = Staging::new(root, output)?;
+    files
         .par_iter()
-        .map(|e| {
-            let dest = safe_join(&staging, e.rel())?;
-            if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent).map_err(io_err(parent))?;
-            }
-            match e {
-                Entry::Bytes(f) => fs::write(&dest, &f.bytes).map_err(io_err(&dest)),
-                Entry::Static(_, b) => fs::write(&dest, b).map_err(io_err(&dest)),
-                Entry::Copy(_, src) => fs::copy(src, &dest).map(|_| ()).map_err(io_err(&dest)),
-            }
-        })
-        .collect();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let count = entries.len();
+        .for_each(|f| staging.write(&f.path, &f.bytes));
+    staging.finish(builtin_static, static_files, content_assets)
+}
 
-    // Swap: the old output aside, the new one in, then the old one removed.
-    remove_if_ours(&old)?;
-    let had_old = output.exists();
-    if had_old {
-        fs::rename(&output, &old).map_err(io_err(&output))?;
+/// An output folder being written: each file goes into the staging folder beside the
+/// output as soon as it is made (from any thread); [`Staging::finish`] adds the static
+/// files and swaps the folder in. Dropped unfinished, the staging folder is removed and
+/// the output is left as it was.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    /// The paths written so far: a page wins over a static file of the same path.
+    written: Mutex<HashSet<String>>,
+    /// The first write that failed.
+    error: Mutex<Option<WriteError>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks the output folder and makes an empty staging folder beside it.
+    pub fn new(root: &Path, output: &Path) -> Result<Staging, WriteError> {
+        check_output_dir(root, output)?;
+        let output = absolute(output);
+        let dir = sibling(&output, "staging");
+        remove_if_ours(&dir)?;
+        fs::create_dir_all(&dir).map_err(|e| WriteError::Io(dir.clone(), e))?;
+        let staging = Staging {
+            output,
+            dir,
+            written: Mutex::new(HashSet::new()),
+            error: Mutex::new(None),
+            finished: false,
+        };
+        fs::write(staging.dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| WriteError::Io(staging.dir.clone(), e))?;
+        Ok(staging)
     }
-    if let Err(e) = fs::rename(&staging, &output) {
-        if had_old {
-            let _ = fs::rename(&old, &output);
+
+    /// Writes one file; a failure is kept for [`Staging::finish`] to return.
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        match self.put(rel, |dest| fs::write(dest, bytes)) {
+            Ok(()) => {
+                lock(&self.written).insert(rel.to_string());
+            }
+            Err(e) => {
+                lock(&self.error).get_or_insert(e);
+            }
         }
-        return Err(WriteError::Io(output, e));
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
+
+    fn put(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let dest = safe_join(&self.dir, rel)?;
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).map_err(|e| WriteError::Io(parent.to_path_buf(), e))?;
+        }
+        write(&dest).map_err(|e| WriteError::Io(dest, e))
     }
-    Ok(count)
+
+    /// Adds the static files no page took the path of, then swaps the staging folder in
+    /// for the output. Returns the number of files written.
+    pub fn finish(
+        mut self,
+        builtin_static: &[(String, &'static [u8])],
+        static_files: &[Asset],
+        content_assets: &[Asset],
+    ) -> Result<usize, WriteError> {
+        if let Some(e) = lock(&self.error).take() {
+            return Err(e);
+        }
+        let written = std::mem::take(&mut *lock(&self.written));
+        let entries: Vec<Entry> = layered(&[], builtin_static, static_files, content_assets)
+            .into_iter()
+            .filter(|e| !written.contains(e.rel()))
+            .collect();
+        entries.par_iter().try_for_each(|e| match e {
+            Entry::Bytes(f) => self.put(&f.path, |dest| fs::write(dest, &f.bytes)),
+            Entry::Static(rel, b) => self.put(rel, |dest| fs::write(dest, b)),
+            Entry::Copy(rel, src) => self.put(rel, |dest| fs::copy(src, dest).map(|_| ())),
+        })?;
+        let count = written.len() + entries.len();
+
+        // Swap: the old output aside, the new one in, then the old one removed.
+        let output = &self.output;
+        let old = sibling(output, "old");
+        remove_if_ours(&old)?;
+        let had_old = output.exists();
+        if had_old {
+            fs::rename(output, &old).map_err(|e| WriteError::Io(output.clone(), e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, output) {
+            if had_old {
+                let _ = fs::rename(&old, output);
+            }
+            return Err(WriteError::Io(output.clone(), e));
+        }
+        self.finished = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(count)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Updates an existing output folder in place: each changed file written beside its

@@ -237,6 +237,38 @@ fn failed_build_keeps_previous_output() {
 }
 
 #[test]
+fn a_build_failing_while_it_renders_keeps_previous_output() {
+    // The checks pass, so pages are being written into the staging folder when a page's
+    // template turns out to be missing: the staging folder must go, the output stay.
+    let root = copy_of_sample_site();
+    let (_p, out) = fresh_output();
+    build(root.path(), &out, &[]).expect_code(0);
+    let before = read_tree(&out);
+
+    let page = root.path().join("content/drug-classes/serms.md");
+    let text = read(&page).replacen("+++\n", "+++\ntemplate = \"not-there.html\"\n", 1);
+    std::fs::write(&page, text).unwrap();
+    let run = build(root.path(), &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("error[template]: content/drug-classes/serms.md:"),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree(
+        &before,
+        &read_tree(&out),
+        "the output after a failed render",
+    );
+    assert!(
+        leftover_siblings(&out).is_empty(),
+        "{:?}",
+        leftover_siblings(&out)
+    );
+}
+
+#[test]
 fn warnings_fail_only_under_strict() {
     // A site whose only finding would be a warning builds, and --strict turns it into a
     // failed build that keeps the output. Made with an always-warning config override.

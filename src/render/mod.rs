@@ -211,7 +211,19 @@ impl Renderer {
         self.render_some(site, &all, Generated::all(), done)
     }
 
-    /// Renders the pages `ids` and the chosen generated files.
+    /// Renders every page and generated file, handing each file to `sink` as soon as it
+    /// is made (from any thread), so that a build holds no more than it is writing.
+    pub fn render_site_into(
+        &self,
+        site: &Site,
+        done: &AtomicUsize,
+        sink: &(dyn Fn(OutputFile) + Sync),
+    ) -> Vec<Diagnostic> {
+        let all: Vec<PageId> = (0..site.pages.len()).collect();
+        self.render_into(site, &all, Generated::all(), done, sink)
+    }
+
+    /// Renders the pages `ids` and the chosen generated files, sorted by path.
     pub fn render_some(
         &self,
         site: &Site,
@@ -219,14 +231,28 @@ impl Renderer {
         generated: Generated,
         done: &AtomicUsize,
     ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let files = std::sync::Mutex::new(Vec::with_capacity(ids.len() + 8));
+        let diags = self.render_into(site, ids, generated, done, &|f| {
+            files.lock().unwrap_or_else(|p| p.into_inner()).push(f)
+        });
+        let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        (files, diags)
+    }
+
+    /// Renders the pages `ids` and the chosen generated files into `sink`; returns the
+    /// template errors.
+    fn render_into(
+        &self,
+        site: &Site,
+        ids: &[PageId],
+        generated: Generated,
+        done: &AtomicUsize,
+        sink: &(dyn Fn(OutputFile) + Sync),
+    ) -> Vec<Diagnostic> {
         let lender = match self.contexts.prepare(site) {
             Ok(l) => l,
-            Err(e) => {
-                return (
-                    Vec::new(),
-                    vec![Diagnostic::error("template", "templates", e.to_string())],
-                )
-            }
+            Err(e) => return vec![Diagnostic::error("template", "templates", e.to_string())],
         };
         let render_one = |ctx: &mut Lent, id: PageId| -> Result<OutputFile, Diagnostic> {
             let page = &site.pages[id];
@@ -244,16 +270,27 @@ impl Renderer {
                 bytes: html.into_bytes(),
             })
         };
-        let render_pages = || -> Vec<Result<OutputFile, Diagnostic>> {
+        // Each page's file goes to the sink at once; its error, if any, is kept.
+        let keep_error = |r: Result<OutputFile, Diagnostic>| match r {
+            Ok(f) => {
+                sink(f);
+                None
+            }
+            Err(d) => Some(d),
+        };
+        let render_pages = || -> Vec<Diagnostic> {
             if ids.len() <= 4 {
                 // An edit's few pages: one context per language met, no threads.
                 let mut ctxs: Vec<Option<Lent>> = Vec::new();
                 ctxs.resize_with(lender.languages(), || None);
                 return ids
                     .iter()
-                    .map(|&id| {
+                    .filter_map(|&id| {
                         let lang = site.pages[id].lang;
-                        render_one(ctxs[lang].get_or_insert_with(|| lender.lend(lang)), id)
+                        keep_error(render_one(
+                            ctxs[lang].get_or_insert_with(|| lender.lend(lang)),
+                            id,
+                        ))
                     })
                     .collect();
             }
@@ -267,29 +304,25 @@ impl Renderer {
                     },
                     |ctxs: &mut Vec<Option<Lent>>, &id| {
                         let lang = site.pages[id].lang;
-                        render_one(ctxs[lang].get_or_insert_with(|| lender.lend(lang)), id)
+                        keep_error(render_one(
+                            ctxs[lang].get_or_insert_with(|| lender.lend(lang)),
+                            id,
+                        ))
                     },
                 )
+                .flatten()
                 .collect()
         };
         // The generated pages (the A to Z above all) render beside the content pages.
-        let (results, generated) =
+        let (mut diags, generated) =
             rayon::join(render_pages, || self.generated(site, &lender, generated));
-        let mut files = Vec::with_capacity(results.len() + 8);
-        let mut diags = Vec::new();
-        for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
-        }
         match generated {
-            Ok(mut g) => files.append(&mut g),
+            Ok(g) => g.into_iter().for_each(sink),
             Err(d) => diags.push(d),
         }
         diags.sort_by(|a, b| a.path.cmp(&b.path));
         diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
-        (files, diags)
+        diags
     }
 
     /// The A to Z, search page and feed of every language, the 404 page, alias redirects,
