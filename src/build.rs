@@ -210,11 +210,24 @@ fn spawn_progress(
 }
 
 /// With `FORMULARY_TIMINGS` set, prints how long a phase took (for profiling and the benchmark).
+/// Where the memory is available (Linux), it also gives the resident size and its peak.
 pub fn timing(phase: &str, since: Instant) {
     if std::env::var_os("FORMULARY_TIMINGS").is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().strip_suffix(" kB"))
+                .and_then(|kb| kb.trim().parse::<u64>().ok())
+                .map(|kb| format!(" {} {} MiB", name.trim_end_matches(':'), kb / 1024))
+                .unwrap_or_default()
+        };
         eprintln!(
-            "timing: {phase} {:.1} ms",
-            since.elapsed().as_secs_f64() * 1000.0
+            "timing: {phase} {:.1} ms{}{}",
+            since.elapsed().as_secs_f64() * 1000.0,
+            field("VmRSS:"),
+            field("VmHWM:")
         );
     }
 }
