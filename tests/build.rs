@@ -208,25 +208,21 @@ fn sample_site_under_a_base_path() {
 
 // --- failed builds and the output folder -----------------------------------------------
 
-#[test]
-fn failed_build_keeps_previous_output() {
+/// Builds the sample site, breaks `serms.md` with `break_page`, builds again and requires
+/// the build to fail with `error` and leave the first output as it was, with no staging
+/// or old folder beside it.
+fn failed_build_keeps_output(break_page: impl Fn(String) -> String, error: &str) {
     let root = copy_of_sample_site();
     let (_p, out) = fresh_output();
     build(root.path(), &out, &[]).expect_code(0);
     let before = read_tree(&out);
 
     let page = root.path().join("content/drug-classes/serms.md");
-    let mut text = read(&page);
-    text.push_str("\nSee [a page that is not there](not-there.md).\n");
-    std::fs::write(&page, text).unwrap();
+    std::fs::write(&page, break_page(read(&page))).unwrap();
     let run = build(root.path(), &out, &[]);
     run.expect_code(1);
-    assert!(
-        run.stderr
-            .contains("error[broken-link]: content/drug-classes/serms.md:"),
-        "{}",
-        run.stderr
-    );
+    let want = format!("error[{error}]: content/drug-classes/serms.md:");
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
     assert_same_tree(&before, &read_tree(&out), "the output after a failed build");
     assert!(
         leftover_siblings(&out).is_empty(),
@@ -237,34 +233,20 @@ fn failed_build_keeps_previous_output() {
 }
 
 #[test]
+fn failed_build_keeps_previous_output() {
+    failed_build_keeps_output(
+        |text| text + "\nSee [a page that is not there](not-there.md).\n",
+        "broken-link",
+    );
+}
+
+#[test]
 fn a_build_failing_while_it_renders_keeps_previous_output() {
     // The checks pass, so pages are being written into the staging folder when a page's
     // template turns out to be missing: the staging folder must go, the output stay.
-    let root = copy_of_sample_site();
-    let (_p, out) = fresh_output();
-    build(root.path(), &out, &[]).expect_code(0);
-    let before = read_tree(&out);
-
-    let page = root.path().join("content/drug-classes/serms.md");
-    let text = read(&page).replacen("+++\n", "+++\ntemplate = \"not-there.html\"\n", 1);
-    std::fs::write(&page, text).unwrap();
-    let run = build(root.path(), &out, &[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr
-            .contains("error[template]: content/drug-classes/serms.md:"),
-        "{}",
-        run.stderr
-    );
-    assert_same_tree(
-        &before,
-        &read_tree(&out),
-        "the output after a failed render",
-    );
-    assert!(
-        leftover_siblings(&out).is_empty(),
-        "{:?}",
-        leftover_siblings(&out)
+    failed_build_keeps_output(
+        |text| text.replacen("+++\n", "+++\ntemplate = \"not-there.html\"\n", 1),
+        "template",
     );
 }
 
