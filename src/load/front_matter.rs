@@ -82,7 +82,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// One medicine of a drug class.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DrugEntry {
     pub name: String,
@@ -97,7 +97,7 @@ pub struct DrugEntry {
 }
 
 /// Every key a page's front matter may have.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

@@ -9,7 +9,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Asset, Loaded, Source};
 use crate::render::{self, theme, Generated, Renderer};
 use crate::search::live::{Changes, Live};
-use crate::site::{same_list, PageId, Site};
+use crate::site::{same_list, Edit, PageId, Site};
 use crate::write::{self, Entry};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -237,10 +237,10 @@ impl Incremental {
         }
     }
 
-    /// The model after the edits since the last good build: the last model with new
-    /// bodies where only bodies changed (with the pages whose model changed), else built
-    /// again (reusing bodies).
-    fn model(&self, assets_changed: bool) -> (Site, Option<Vec<PageId>>) {
+    /// The model after the edits since the last good build: the last model mended where
+    /// only bodies or names changed (with what the edit changed), else built again
+    /// (reusing bodies).
+    fn model(&self, assets_changed: bool) -> (Site, Option<Edit>) {
         if let Some(prev) = self.site.as_ref() {
             if !self.pages_changed && !assets_changed && !self.edited.is_empty() {
                 let edited: Option<Vec<Arc<Source>>> = self
@@ -248,10 +248,8 @@ impl Incremental {
                     .iter()
                     .map(|cp| self.sources.get(cp).cloned())
                     .collect();
-                if let Some((site, touched)) =
-                    edited.and_then(|e| Site::with_edited_bodies(prev, &e))
-                {
-                    return (site, Some(touched));
+                if let Some((site, edit)) = edited.and_then(|e| Site::with_edited_pages(prev, &e)) {
+                    return (site, Some(edit));
                 }
             }
         }
@@ -272,7 +270,10 @@ impl Incremental {
     /// Builds the model again, checks it and re-renders what changed.
     fn rebuild(&mut self, templates_changed: &HashSet<String>, assets_changed: bool) -> Update {
         let t = std::time::Instant::now();
-        let (site, touched) = self.model(assets_changed);
+        let (site, edit) = self.model(assets_changed);
+        // Where only bodies changed, the pages the model says changed are all that can
+        // render or check differently.
+        let touched = edit.filter(|e| !e.names_changed).map(|e| e.touched);
         build::timing("incremental model", t);
         let t = std::time::Instant::now();
         let mut diags: Vec<Diagnostic> = self.load_errors.values().cloned().collect();

@@ -5,6 +5,7 @@
 pub mod drugs;
 pub mod links;
 mod patch;
+pub use patch::Edit;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -757,38 +758,45 @@ impl Site {
             site.autolinkers = p.autolinkers.clone();
             site.autolink_names = p.autolink_names.clone();
         } else {
-            // Independent reads of every name (the A to Z, one autolink matcher per
-            // language, the list that tells which names changed): side by side.
-            let autolinker = |lang: LangId| {
-                Arc::new(if site.config.links.autolink {
-                    drugs::autolinker(&site.pages, lang, |id| {
-                        format!("{}{}", site.base_path, site.pages[id].url_path)
-                    })
-                } else {
-                    Autolinker::new(Vec::new(), Vec::new())
-                })
-            };
-            let ((index, autolinkers), names) = rayon::join(
-                || {
-                    rayon::join(
-                        || drugs::drug_index(&site.pages),
-                        || {
-                            (0..site.languages.len())
-                                .into_par_iter()
-                                .map(autolinker)
-                                .collect::<Vec<_>>()
-                        },
-                    )
-                },
-                || autolink_names(&site),
-            );
-            site.drug_index = Arc::new(index);
-            site.autolinkers = autolinkers;
-            site.autolink_names = Arc::new(names);
+            site.build_names();
         }
         site.resolve_and_render_bodies(prev);
         site.reverse_edges();
         site
+    }
+
+    /// The A to Z, the autolink matchers and the list of autolinked names, from every
+    /// page's names and URL.
+    fn build_names(&mut self) {
+        let site = &*self;
+        // Independent reads of every name (the A to Z, one autolink matcher per language,
+        // the list that tells which names changed): side by side.
+        let autolinker = |lang: LangId| {
+            Arc::new(if site.config.links.autolink {
+                drugs::autolinker(&site.pages, lang, |id| {
+                    format!("{}{}", site.base_path, site.pages[id].url_path)
+                })
+            } else {
+                Autolinker::new(Vec::new(), Vec::new())
+            })
+        };
+        let ((index, autolinkers), names) = rayon::join(
+            || {
+                rayon::join(
+                    || drugs::drug_index(&site.pages),
+                    || {
+                        (0..site.languages.len())
+                            .into_par_iter()
+                            .map(autolinker)
+                            .collect::<Vec<_>>()
+                    },
+                )
+            },
+            || autolink_names(site),
+        );
+        self.drug_index = Arc::new(index);
+        self.autolinkers = autolinkers;
+        self.autolink_names = Arc::new(names);
     }
 
     /// Resolves every link and renders every body (in parallel): a body's HTML depends on
