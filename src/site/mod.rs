@@ -765,6 +765,21 @@ impl Site {
         site
     }
 
+    /// A matcher for the names whose autolink target differs from `prev`'s (none when
+    /// none does): a body without any of them autolinks as it did in `prev`.
+    fn changed_names_since(&self, prev: &Site) -> Option<aho_corasick::AhoCorasick> {
+        if Arc::ptr_eq(&prev.autolink_names, &self.autolink_names) {
+            return None;
+        }
+        let changed = changed_names(&prev.autolink_names, &self.autolink_names);
+        (!changed.is_empty()).then(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(&changed)
+                .expect("names form a valid automaton")
+        })
+    }
+
     /// The A to Z, the autolink matchers and the list of autolinked names, from every
     /// page's names and URL.
     fn build_names(&mut self) {
@@ -812,19 +827,9 @@ impl Site {
                     .zip(&self.pages)
                     .all(|(a, b)| a.source.content_path == b.source.content_path)
         });
-        let changed_names = prev.filter(|_| same_pages).map(|p| {
-            let changed = if Arc::ptr_eq(&p.autolink_names, &self.autolink_names) {
-                Vec::new()
-            } else {
-                changed_names(&p.autolink_names, &self.autolink_names)
-            };
-            (!changed.is_empty()).then(|| {
-                aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&changed)
-                    .expect("names form a valid automaton")
-            })
-        });
+        let changed_names = prev
+            .filter(|_| same_pages)
+            .map(|p| self.changed_names_since(p));
         // A link resolves the same while the site's paths and every page's anchors do: an
         // unchanged page then keeps the links `prev` resolved for it.
         let links_from = prev.filter(|p| {

@@ -11,7 +11,7 @@
 //! Anything further reaching (other front matter, anchors, pages added or removed,
 //! translations, a new day) is left to [`Site::build_reusing`].
 
-use super::{changed_names, drugs, title_key, Page, PageId, PageKind, Site};
+use super::{drugs, title_key, Page, PageId, PageKind, Site};
 use crate::load::Source;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -66,12 +66,7 @@ impl Site {
         if names_changed {
             site.build_names();
             // A body that holds a name whose link changed autolinks differently.
-            let changed = changed_names(&prev.autolink_names, &site.autolink_names);
-            if !changed.is_empty() {
-                let names = aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&changed)
-                    .expect("names form a valid automaton");
+            if let Some(names) = site.changed_names_since(prev) {
                 let holding: Vec<PageId> = site
                     .pages
                     .par_iter()
