@@ -1,9 +1,9 @@
 //! Times the render step alone on a generated site (see gen_corpus), the model built once:
 //! one page as a body edit renders it, the A to Z as a brand edit renders it, and the whole
-//! site. Prints the median and least wall time of several rounds of each, and their mean
+//! site; and, with `search`, the making of the search index files from the same model. Prints the median and least wall time of several rounds of each, and their mean
 //! CPU time.
 //!
-//! `cargo run --release --example bench_render -- /dev/shm/c10k [one|a-to-z|site ...]`
+//! `cargo run --release --example bench_render -- /dev/shm/c10k [one|a-to-z|site|search ...]`
 
 use formulary::build;
 use formulary::render::{Generated, Renderer};
@@ -58,7 +58,13 @@ fn main() {
                     renderer.render_site(&site, &AtomicUsize::new(0));
                 }),
             ),
-            other => panic!("unknown `{other}`: one, a-to-z or site"),
+            "search" => (
+                7,
+                Box::new(|| {
+                    formulary::search::index_files(&site);
+                }),
+            ),
+            other => panic!("unknown `{other}`: one, a-to-z, site or search"),
         };
         // BENCH_ROUNDS=N: more rounds, for a profiler.
         let rounds = std::env::var("BENCH_ROUNDS")
