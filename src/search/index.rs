@@ -35,7 +35,7 @@ pub(super) enum Key {
 
 impl Key {
     pub(super) fn new(word: &str) -> Key {
-        match pack(word) {
+        match text::pack(word) {
             Some(k) => Key::Short(k),
             None => Key::Long(Arc::from(word)),
         }
@@ -91,25 +91,12 @@ fn body_bucket(tf: u32) -> u8 {
 /// also the cache that spares stemming a form twice.
 pub(super) type Forms = FastMap<Key, (Key, u32)>;
 
-fn pack(word: &str) -> Option<u128> {
-    let b = word.as_bytes();
-    (b.len() <= 16).then(|| {
-        let mut k = 0u128;
-        for (i, &c) in b.iter().enumerate() {
-            k |= u128::from(c) << (8 * i);
-        }
-        k
-    })
-}
-
 fn unpack(k: u128, out: &mut [u8; 16]) -> &str {
     *out = k.to_le_bytes();
     let n = out.iter().position(|&b| b == 0).unwrap_or(16);
     std::str::from_utf8(&out[..n]).expect("packed from a str")
 }
 
-/// Reads one page: its keys and weights, and its name words; each distinct word form of
-/// the page counts once in `forms`.
 /// The maps one page's words go through, kept from page to page so that they keep their
 /// capacity.
 #[derive(Default)]
@@ -121,6 +108,8 @@ pub(super) struct Scratch {
     by_key: FastMap<Key, (u8, u32)>,
 }
 
+/// Reads one page: its keys and weights, and its name words; each distinct word form of
+/// the page counts once in `forms`.
 pub(super) fn page_words(
     page: &Page,
     stem: &Stem,
@@ -135,21 +124,22 @@ pub(super) fn page_words(
     short.clear();
     long.clear();
     by_key.clear();
+    let count = |e: &mut (u8, u32), flag: u8| {
+        if flag == 0 {
+            e.1 += 1;
+        } else {
+            e.0 |= flag;
+        }
+    };
     let mut add = |text: &str, flag: u8| {
-        text::for_each_token(text, |t| {
-            let e = match pack(t) {
-                Some(k) => short.entry(k).or_default(),
-                None => match long.get_mut(t) {
-                    Some(e) => e,
-                    None => long.entry(t.to_string()).or_default(),
-                },
-            };
-            if flag == 0 {
-                e.1 += 1;
-            } else {
-                e.0 |= flag;
-            }
-        })
+        text::for_each_packed_token(
+            text,
+            |k| count(short.entry(k).or_default(), flag),
+            |t| match long.get_mut(t) {
+                Some(e) => count(e, flag),
+                None => count(long.entry(t.to_string()).or_default(), flag),
+            },
+        )
     };
     add(page.title(), TITLE);
     add(page.summary(), SUMMARY);
