@@ -123,12 +123,16 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     let start = Instant::now();
     write::check_output_dir(&opts.root, &opts.output)?;
     // The search index (`search/*.json`) is made from the model, beside the checks.
-    let (site, mut diags, index) = load_and_check_with(
+    let (mut site, mut diags, index) = load_and_check_with(
         &opts.root,
         opts.base_url.as_deref(),
         opts.drafts,
         crate::search::index_files,
     )?;
+    // The checks and the index have read the bodies; rendering needs only the model.
+    let t = Instant::now();
+    site.shed_bodies();
+    timing("shed bodies", t);
     let done = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicBool::new(false));
     let progress = spawn_progress(site.pages.len(), done.clone(), finished.clone());
@@ -140,16 +144,16 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     } else {
         None
     };
+    if let Some(s) = &staging {
+        index.iter().for_each(|f| s.write(&f.path, &f.bytes));
+    }
+    drop(index);
     let t = Instant::now();
     let render_diags = render_into(&opts.root, &site, &done, &|f| {
         if let Some(s) = &staging {
             s.write(&f.path, &f.bytes);
         }
     });
-    if let Some(s) = &staging {
-        index.iter().for_each(|f| s.write(&f.path, &f.bytes));
-    }
-    drop(index);
     timing("render and write", t);
     diags.extend(render_diags);
     diagnostic::sort(&mut diags);

@@ -734,3 +734,34 @@ fn new_uses_the_configured_sections() {
     );
     assert!(!text.contains("## Side effects"), "{text}");
 }
+
+/// A build lets go of each page's Markdown, prose and links before it renders; nothing a
+/// template shows may depend on them, or the pages would change with it.
+#[test]
+fn rendering_reads_nothing_the_build_sheds() {
+    use formulary::render::Renderer;
+    use std::sync::atomic::AtomicUsize;
+    let dir = copy_of_sample_site();
+    let root = dir.path();
+    // Fields made from the body, which the built-in theme does not all show.
+    write_files(
+        root,
+        &[(
+            "templates/condition.html",
+            "{{ page.word_count }} {{ page.reading_grade }} {{ page.toc | length }} {{ page.content | safe }}",
+        )],
+    );
+    let (mut site, _) = formulary::build::load_and_check(root, None, false).unwrap();
+    let render = |site: &formulary::site::Site| {
+        let renderer = Renderer::new(root, site).unwrap();
+        let (files, diags) = renderer.render_site(site, &AtomicUsize::new(0));
+        assert!(diags.is_empty(), "{diags:?}");
+        files
+    };
+    let before = render(&site);
+    site.shed_bodies();
+    assert!(site.pages.iter().all(|p| p.source.body().is_empty()));
+    let after = render(&site);
+    assert!(before.len() > 20);
+    assert_eq!(before, after);
+}

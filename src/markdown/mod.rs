@@ -65,6 +65,8 @@ pub struct Analysis {
     /// Where raw HTML stands in the body (byte ranges), for checks that read it.
     pub html: Vec<std::ops::Range<usize>>,
     pub blocks: Vec<TextBlock>,
+    /// Words of prose in the body (the blocks' whitespace-separated runs).
+    pub words: usize,
 }
 
 impl Analysis {
@@ -197,6 +199,11 @@ pub fn analyze(body: &str) -> Analysis {
             offset,
         });
     }
+    a.words = a
+        .blocks
+        .iter()
+        .map(|b| b.text.split_whitespace().count())
+        .sum();
     a
 }
 

@@ -212,13 +212,7 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
     let id = page.id;
     let front = &page.source.front;
     let related = site.related_of(id);
-    let word_count = page
-        .source
-        .analysis
-        .blocks
-        .iter()
-        .map(|b| b.text.split_whitespace().count())
-        .sum();
+    let word_count = page.source.analysis.words;
     PageContext {
         title: front.title.clone(),
         summary: page.summary().to_string(),

@@ -271,6 +271,25 @@ impl Site {
             .map(|&i| &self.pages[i])
     }
 
+    /// Lets go of what only loading, the checks and the search index read: each page's
+    /// Markdown body, prose blocks and links. The front matter stays, for diagnostics that
+    /// point into it. A build calls this before it renders, which reads neither, so that the
+    /// pages being rendered are not held beside every page's source; serve keeps them for
+    /// the next edit.
+    pub fn shed_bodies(&mut self) {
+        use rayon::prelude::*;
+        self.pages.par_iter_mut().for_each(|page| {
+            if let Some(src) = Arc::get_mut(&mut page.source) {
+                src.text.truncate(src.body_start);
+                src.text.shrink_to_fit();
+                let a = &mut src.analysis;
+                (a.blocks, a.html, a.links, a.html_ids) = Default::default();
+            }
+            page.links = Arc::from([]);
+            page.unknown_refs = Vec::new();
+        });
+    }
+
     /// Whether the site has more than one language.
     pub fn is_multilingual(&self) -> bool {
         self.languages.len() > 1
