@@ -401,9 +401,13 @@ impl Words {
 
         // Pages are read in parallel; each worker merges its run of pages into postings of
         // its own, and runs are merged in order, so every list stays sorted by document.
+        // One run of pages per thread: a run's maps come to hold most of the site's words
+        // and stems, so each further run would mean stemming them again and merging them.
+        let run = (order.len() / rayon::current_num_threads()).max(1);
         let mut merged = order
             .par_iter()
             .enumerate()
+            .with_min_len(run)
             .fold(
                 || (Merged::default(), Scratch::default()),
                 |(mut m, mut scratch), (doc, &id)| {
