@@ -113,9 +113,20 @@ pub fn render_into(
     sink: &(dyn Fn(OutputFile) + Sync),
 ) -> Vec<Diagnostic> {
     match Renderer::new(root, site) {
-        Ok(r) => r.render_site_into(site, done, sink),
+        Ok(r) => {
+            let diags = r.render_site_into(site, done, sink);
+            drop_later(r);
+            diags
+        }
         Err(d) => vec![d],
     }
+}
+
+/// Frees a large value (a site's model, a renderer's kept lists) on a thread of its own:
+/// whoever waits, waits for the output, not for that. At the end of a command the process
+/// exits without waiting for it either.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// Builds the site into `opts.output`; the output is replaced only if the build passes.
@@ -178,6 +189,7 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     if let Some(p) = progress {
         let _ = p.join();
     }
+    drop_later(site);
     outcome.elapsed = start.elapsed();
     Ok(outcome)
 }

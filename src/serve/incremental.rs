@@ -438,10 +438,9 @@ impl Incremental {
         update.ok = true;
         self.edited.clear();
         self.pages_changed = false;
-        // Freeing the last model (thousands of pages) is left to another thread: the
-        // editor waits for the files, not for that.
+        // The last model (thousands of pages) is freed on another thread.
         if let Some(old) = self.site.replace(site) {
-            std::thread::spawn(move || drop(old));
+            crate::build::drop_later(old);
         }
         self.page_diags = page_diags;
         self.site_diags = site_diags;
