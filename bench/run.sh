@@ -10,8 +10,10 @@ dir=${BENCH_DIR:-/dev/shm/formulary-bench}
 sizes=("${@:-1000 10000}")
 [ $# -gt 0 ] || sizes=(1000 10000)
 mkdir -p "$dir"
-cargo build --release --quiet --example gen_corpus --example bench_watch
-bin=target/release/formulary
+# The binary too: building examples alone does not build or refresh it.
+cargo build --release --quiet --bin formulary --example gen_corpus --example bench_watch
+release=${CARGO_TARGET_DIR:-target}/release
+bin=$release/formulary
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
 
 measure() { # label, then the command
@@ -25,7 +27,7 @@ measure() { # label, then the command
 
 for n in "${sizes[@]}"; do
   site="$dir/site-$n"; hugo_site="$dir/hugo-$n"
-  target/release/examples/gen_corpus "$n" "$site" --hugo "$hugo_site" 2>/dev/null
+  $release/examples/gen_corpus "$n" "$site" --hugo "$hugo_site" 2>/dev/null
   pages=$(find "$site/content" -name '*.md' | wc -l)
   echo "== N = $n ($pages pages, $(du -sm "$site/content" | cut -f1) MiB of Markdown)"
   rm -rf "$dir/out-$n"
@@ -46,10 +48,12 @@ for n in "${sizes[@]}"; do
     echo "hugo: not installed (apt-get install hugo) - skipped"
   fi
   if [ "$n" = "${sizes[-1]}" ]; then
-    disk=$(mktemp -d -p "${DISK_DIR:-$PWD/target}")
+    disk_parent=${DISK_DIR:-${CARGO_TARGET_DIR:-$PWD/target}}
+    mkdir -p "$disk_parent"
+    disk=$(mktemp -d -p "$disk_parent")
     measure "formulary build (first, on disk)" $bin build --root "$site" --output "$disk/out"
     measure "formulary build (again, on disk)" $bin build --root "$site" --output "$disk/out"
     rm -rf "$disk"
-    target/release/examples/bench_watch "$site" "$dir/watch-$n"
+    $release/examples/bench_watch "$site" "$dir/watch-$n"
   fi
 done

@@ -10,10 +10,12 @@ rounds=${1:-8}
 n=${2:-10000}
 dir=${BENCH_DIR:-/dev/shm/formulary-bench}
 mkdir -p "$dir"
-cargo build --release --quiet --example gen_corpus
-bin=target/release/formulary
+# The binary too: building examples alone does not build or refresh it.
+cargo build --release --quiet --bin formulary --example gen_corpus
+release=${CARGO_TARGET_DIR:-target}/release
+bin=$release/formulary
 site="$dir/site-$n"
-[ -d "$site" ] || target/release/examples/gen_corpus "$n" "$site" 2>/dev/null
+[ -d "$site" ] || $release/examples/gen_corpus "$n" "$site" 2>/dev/null
 echo "machine: $(nproc) cores; site: $(find "$site/content" -name '*.md' | wc -l) pages; $rounds rounds"
 results="$dir/search-cost.txt"
 : > "$results"
