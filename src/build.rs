@@ -239,8 +239,23 @@ pub fn timing(phase: &str, since: Instant) {
                 .map(|kb| format!(" {} {} MiB", name.trim_end_matches(':'), kb / 1024))
                 .unwrap_or_default()
         };
+        // The process's CPU time so far (user and system; in ticks of 10 ms), to see
+        // how busy the cores were in each phase.
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|stat| {
+                let after_name = stat.rsplit_once(')')?.1;
+                let f: Vec<u64> = after_name
+                    .split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                Some(format!(" cpu {} ms", f.iter().sum::<u64>() * 10))
+            })
+            .unwrap_or_default();
         eprintln!(
-            "timing: {phase} {:.1} ms{}{}",
+            "timing: {phase} {:.1} ms{}{}{cpu}",
             since.elapsed().as_secs_f64() * 1000.0,
             field("VmRSS:"),
             field("VmHWM:")
