@@ -237,21 +237,46 @@ impl FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
-fn push_posting(list: &mut Vec<(u32, u8)>, doc: u32, w: u8) {
+/// Documents an index can number: a [`Posting`] keeps 26 bits for one. (A model of that
+/// many pages would need terabytes of memory before it came to be indexed.)
+pub const MAX_DOCS: usize = 1 << 26;
+
+/// A document's entry in a key's postings: its number above the six bits of its weight,
+/// in one word. A list takes four bytes a document (a pair would take eight), and sorts
+/// by document as numbers do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Posting(u32);
+
+impl Posting {
+    pub fn new(doc: u32, weight: u8) -> Posting {
+        debug_assert!((doc as usize) < MAX_DOCS && weight < 64);
+        Posting(doc << 6 | u32::from(weight & 63))
+    }
+
+    pub fn doc(self) -> u32 {
+        self.0 >> 6
+    }
+
+    pub fn weight(self) -> u8 {
+        (self.0 & 63) as u8
+    }
+}
+
+fn push_posting(list: &mut Vec<Posting>, doc: u32, w: u8) {
     match list.last_mut() {
-        Some(last) if last.0 == doc => last.1 |= w,
-        _ => list.push((doc, w)),
+        Some(last) if last.doc() == doc => last.0 |= u32::from(w),
+        _ => list.push(Posting::new(doc, w)),
     }
 }
 
 /// The union of two postings lists, weights of one document or'ed.
-fn union(a: &[(u32, u8)], b: &[(u32, u8)]) -> Vec<(u32, u8)> {
+fn union(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
-        let take_a = j >= b.len() || (i < a.len() && a[i].0 <= b[j].0);
-        let (d, w) = if take_a { a[i] } else { b[j] };
-        push_posting(&mut out, d, w);
+        let take_a = j >= b.len() || (i < a.len() && a[i].doc() <= b[j].doc());
+        let p = if take_a { a[i] } else { b[j] };
+        push_posting(&mut out, p.doc(), p.weight());
         if take_a {
             i += 1;
         } else {
@@ -265,7 +290,7 @@ fn union(a: &[(u32, u8)], b: &[(u32, u8)]) -> Vec<(u32, u8)> {
 /// that a page can be taken out again ([`super::live`]).
 #[derive(Default)]
 pub(super) struct Merged {
-    pub(super) postings: FastMap<Key, Vec<(u32, u8)>>,
+    pub(super) postings: FastMap<Key, Vec<Posting>>,
     pub(super) forms: Forms,
     /// One-typo key → name word → times read.
     pub(super) fuzzy: BTreeMap<String, BTreeMap<String, u32>>,
@@ -302,7 +327,7 @@ impl Merged {
             match self.postings.get_mut(&key) {
                 Some(list) => push_posting(list, doc, w),
                 None => {
-                    self.postings.insert(key, vec![(doc, w)]);
+                    self.postings.insert(key, vec![Posting::new(doc, w)]);
                 }
             }
         }
@@ -419,8 +444,8 @@ impl Words {
             .map(|(m, _)| m)
             .reduce(Merged::default, Merged::append);
         for list in merged.postings.values_mut() {
-            if !list.is_sorted_by_key(|p| p.0) {
-                list.sort_by_key(|p| p.0);
+            if !list.is_sorted() {
+                list.sort_unstable();
             }
         }
         let docs = order.iter().map(|&id| doc_of(site, id)).collect();
@@ -613,10 +638,10 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
 }
 
 /// Postings as the letters of [`ALPHABET`]: gaps between document ids, then weights.
-pub fn encode_postings(list: &[(u32, u8)]) -> String {
+pub fn encode_postings(list: &[Posting]) -> String {
     let mut out = String::with_capacity(list.len() * 2);
     let mut prev = 0u32;
-    for (i, &(doc, w)) in list.iter().enumerate() {
+    for (i, (doc, w)) in list.iter().map(|p| (p.doc(), p.weight())).enumerate() {
         let mut gap = if i == 0 { doc } else { doc - prev };
         prev = doc;
         while gap >= 32 {
@@ -655,7 +680,7 @@ pub fn decode_postings(s: &str) -> Option<Vec<(u32, u8)>> {
 }
 
 /// `"key":"postings"` as it stands in a shard.
-fn postings_fragment(key: &str, list: &[(u32, u8)]) -> String {
+fn postings_fragment(key: &str, list: &[Posting]) -> String {
     let k = serde_json::to_string(key).expect("a string serialises");
     format!("{k}:\"{}\"", encode_postings(list))
 }
@@ -742,9 +767,12 @@ mod tests {
     #[test]
     fn postings_round_trip() {
         let list = vec![(0, 1), (1, 63), (40, 32), (40_000, 17), (1_000_000, 0)];
-        let s = encode_postings(&list);
+        let packed: Vec<Posting> = list.iter().map(|&(d, w)| Posting::new(d, w)).collect();
+        let s = encode_postings(&packed);
         assert_eq!(&s[..4], "ABB_");
         assert_eq!(decode_postings(&s), Some(list));
+        let last = Posting::new(MAX_DOCS as u32 - 1, 63);
+        assert_eq!((last.doc(), last.weight()), (MAX_DOCS as u32 - 1, 63));
         assert_eq!(decode_postings("A"), None);
         assert_eq!(decode_postings("!A"), None);
     }
@@ -766,9 +794,12 @@ mod tests {
 
     #[test]
     fn unions_or_weights() {
+        let list = |l: &[(u32, u8)]| -> Vec<Posting> {
+            l.iter().map(|&(d, w)| Posting::new(d, w)).collect()
+        };
         assert_eq!(
-            union(&[(1, 32), (4, 1)], &[(1, 16), (2, 2)]),
-            vec![(1, 48), (2, 2), (4, 1)]
+            union(&list(&[(1, 32), (4, 1)]), &list(&[(1, 16), (2, 2)])),
+            list(&[(1, 48), (2, 2), (4, 1)])
         );
     }
 }

@@ -3,7 +3,7 @@
 //! keys it touched, the document chunk it sits in and the manifest are made again. After
 //! any edits the files equal those of a full build ([`super::index_files`]).
 
-use super::index::{self, doc_of, page_words, Forms, Key, Scratch, Words, CHUNK};
+use super::index::{self, doc_of, page_words, Forms, Key, Posting, Scratch, Words, CHUNK};
 use super::text::{self, Stem};
 use crate::render::OutputFile;
 use crate::site::{LangId, PageId, Site};
@@ -155,7 +155,7 @@ impl Live {
         for (k, &w) in &old_keys {
             if !new_keys.contains_key(k) {
                 if let Some(list) = m.postings.get_mut(*k) {
-                    if let Ok(i) = list.binary_search_by_key(&doc, |p| p.0) {
+                    if let Ok(i) = list.binary_search_by_key(&doc, |p| p.doc()) {
                         list.remove(i);
                     }
                     if list.is_empty() {
@@ -172,9 +172,9 @@ impl Live {
                 continue;
             }
             let list = m.postings.entry((*k).clone()).or_default();
-            match list.binary_search_by_key(&doc, |p| p.0) {
-                Ok(i) => list[i].1 = w,
-                Err(i) => list.insert(i, (doc, w)),
+            match list.binary_search_by_key(&doc, |p| p.doc()) {
+                Ok(i) => list[i] = Posting::new(doc, w),
+                Err(i) => list.insert(i, Posting::new(doc, w)),
             }
             touched.insert((*k).clone());
         }
