@@ -6,6 +6,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
+use wide::u8x16;
 
 /// Apostrophes inside a word are dropped (`don't` → `dont`), not a break.
 fn is_apostrophe(c: char) -> bool {
@@ -44,9 +45,9 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
 /// ASCII, Unicode word boundaries come down to runs of letters and digits, an apostrophe
 /// joining two letters or two digits (`don't`), and the rest breaking.
 fn ascii_tokens(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    ascii_spans(text.as_bytes(), |start, end, seen| {
+    ascii_spans(text.as_bytes(), |start, end, joined| {
         let token = &text[start..end];
-        if seen & (UPPER | APOSTROPHE) == 0 {
+        if !joined && !token.bytes().any(|c| c.is_ascii_uppercase()) {
             f(token); // already folded: a slice of `text`
         } else {
             fold_ascii(token, buf);
@@ -55,38 +56,111 @@ fn ascii_tokens(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     })
 }
 
-/// The tokens of ASCII text as byte ranges, with what each holds besides lower case
-/// letters and digits (`UPPER`, `APOSTROPHE`).
-fn ascii_spans(b: &[u8], mut f: impl FnMut(usize, usize, u8)) {
-    let n = b.len();
-    let mut i = 0;
-    while i < n {
-        if CLASS[usize::from(b[i])] & WORD == 0 {
-            i += 1;
-            continue;
+/// Which of 16 bytes lie in `lo..=hi`.
+fn in_range(x: u8x16, lo: u8, hi: u8) -> u8x16 {
+    let d = x - u8x16::splat(lo); // wraps below `lo` to large
+    d.min(u8x16::splat(hi - lo)).simd_eq(d)
+}
+
+/// Which of 64 ASCII bytes are letters or digits, and which are apostrophes, a bit a
+/// byte (byte `k` at bit `k`), 16 bytes at a time.
+fn classify(block: &[u8; 64]) -> (u64, u64) {
+    let (mut word, mut apostrophe) = (0, 0);
+    for (k, c) in block.chunks_exact(16).enumerate() {
+        let x = u8x16::new(c.try_into().expect("16 bytes"));
+        let letter = in_range(x | u8x16::splat(0x20), b'a', b'z');
+        let digit = in_range(x, b'0', b'9');
+        word |= u64::from((letter | digit).to_bitmask()) << (16 * k);
+        apostrophe |= u64::from(x.simd_eq(u8x16::splat(b'\'')).to_bitmask()) << (16 * k);
+    }
+    (word, apostrophe)
+}
+
+/// The first bit at or after `from` that is `set` (one) or not; past the end when none is.
+fn next_bit(bits: &[u64], from: usize, set: bool) -> usize {
+    let flip = if set { 0 } else { u64::MAX };
+    let mut i = from / 64;
+    let Some(&first) = bits.get(i) else {
+        return bits.len() * 64;
+    };
+    let mut w = (first ^ flip) & (u64::MAX << (from % 64));
+    loop {
+        if w != 0 {
+            return i * 64 + w.trailing_zeros() as usize;
         }
-        let start = i;
-        let mut seen = 0u8;
-        loop {
-            while i < n {
-                let c = CLASS[usize::from(b[i])];
-                if c & WORD == 0 {
-                    break;
+        i += 1;
+        match bits.get(i) {
+            Some(&next) => w = next ^ flip,
+            None => return bits.len() * 64,
+        }
+    }
+}
+
+/// The tokens of ASCII text as byte ranges, and whether each holds an apostrophe that
+/// joins its halves. The bytes are classified 16 at a time into a bit a byte, and the
+/// tokens found as runs of ones, with no branch on each byte.
+fn ascii_spans(b: &[u8], mut f: impl FnMut(usize, usize, bool)) {
+    let n = b.len();
+    let len = n.div_ceil(64);
+    // A text block is most often short enough for the stack.
+    let (mut stack, mut heap) = ([0u64; 32], Vec::new());
+    let bits = if 2 * len <= stack.len() {
+        &mut stack[..2 * len]
+    } else {
+        heap.resize(2 * len, 0);
+        &mut heap[..]
+    };
+    let (words, apostrophes) = bits.split_at_mut(len);
+    let mut any_apostrophe = 0;
+    let mut blocks = b.chunks_exact(64);
+    for (i, block) in (&mut blocks).enumerate() {
+        let block: &[u8; 64] = block.try_into().expect("64 bytes");
+        (words[i], apostrophes[i]) = classify(block);
+        any_apostrophe |= apostrophes[i];
+    }
+    if !blocks.remainder().is_empty() {
+        let mut last = [0u8; 64];
+        last[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
+        (words[len - 1], apostrophes[len - 1]) = classify(&last);
+        any_apostrophe |= apostrophes[len - 1];
+    }
+    // An apostrophe between two letters or two digits joins them.
+    let mut joined = Vec::new();
+    if any_apostrophe != 0 {
+        let mut p = next_bit(apostrophes, 0, true);
+        while p < n {
+            if p > 0 && p + 1 < n {
+                let (l, r) = (b[p - 1], b[p + 1]);
+                if (l.is_ascii_alphabetic() && r.is_ascii_alphabetic())
+                    || (l.is_ascii_digit() && r.is_ascii_digit())
+                {
+                    joined.push(p);
                 }
-                seen |= c;
-                i += 1;
             }
-            let joins = i + 1 < n && b[i] == b'\'' && {
-                let (l, r) = (CLASS[usize::from(b[i - 1])], CLASS[usize::from(b[i + 1])]);
-                (l & LETTER != 0 && r & LETTER != 0) || (l & DIGIT != 0 && r & DIGIT != 0)
-            };
-            if !joins {
+            p = next_bit(apostrophes, p + 1, true);
+        }
+        for &p in &joined {
+            words[p / 64] |= 1 << (p % 64);
+        }
+    }
+    let mut joins = joined.iter().peekable();
+    let mut i = 0;
+    loop {
+        let start = next_bit(words, i, true);
+        if start >= n {
+            return;
+        }
+        let end = next_bit(words, start, false).min(n);
+        let mut has_join = false;
+        while let Some(&&p) = joins.peek() {
+            if p >= end {
                 break;
             }
-            seen |= APOSTROPHE;
-            i += 1;
+            has_join = true;
+            joins.next();
         }
-        f(start, i, seen);
+        f(start, end, has_join);
+        i = end;
     }
 }
 
@@ -124,9 +198,9 @@ pub fn for_each_packed_token(text: &str, mut short: impl FnMut(u128), mut long: 
     }
     let b = text.as_bytes();
     let mut buf = String::new();
-    ascii_spans(b, |start, end, seen| {
+    ascii_spans(b, |start, end, joined| {
         let len = end - start;
-        if len > 16 || seen & APOSTROPHE != 0 {
+        if len > 16 || joined {
             fold_ascii(&text[start..end], &mut buf);
             match pack(&buf) {
                 Some(k) => short(k),
@@ -134,11 +208,7 @@ pub fn for_each_packed_token(text: &str, mut short: impl FnMut(u128), mut long: 
             }
             return;
         }
-        let mask = if len == 16 {
-            u128::MAX
-        } else {
-            (1u128 << (8 * len)) - 1
-        };
+        let mask = u128::MAX >> (128 - 8 * len);
         let raw = match b.get(start..start + 16) {
             Some(w) => u128::from_le_bytes(w.try_into().expect("16 bytes")),
             None => {
@@ -152,32 +222,6 @@ pub fn for_each_packed_token(text: &str, mut short: impl FnMut(u128), mut long: 
     })
 }
 
-const LETTER: u8 = 1;
-const DIGIT: u8 = 2;
-const UPPER: u8 = 4;
-const APOSTROPHE: u8 = 8;
-const WORD: u8 = LETTER | DIGIT;
-
-/// What each byte is, for [`ascii_tokens`].
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_lowercase() {
-            LETTER
-        } else if b.is_ascii_uppercase() {
-            LETTER | UPPER
-        } else if b.is_ascii_digit() {
-            DIGIT
-        } else {
-            0
-        };
-        c += 1;
-    }
-    t
-};
-
 /// The folded tokens of `text`.
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -187,7 +231,14 @@ pub fn tokens(text: &str) -> Vec<String> {
 
 /// A name kept whole: its tokens joined by one space (`Zoledronic Acid` → `zoledronic acid`).
 pub fn whole(text: &str) -> String {
-    tokens(text).join(" ")
+    let mut out = String::new();
+    for_each_token(text, |t| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t);
+    });
+    out
 }
 
 /// The Snowball algorithm for a language tag (`en`, `en-GB`, `pt_BR`), if rust-stemmers has one.
@@ -242,6 +293,10 @@ impl Stem {
 /// whose typo is not in its last three characters has the same key; one whose typo is
 /// there shares the prefix before them, which the query side scans instead.
 pub fn fuzzy_key(word: &str) -> Option<String> {
+    if word.is_ascii() {
+        let n = word.len();
+        return (n >= 5).then(|| format!("{}~{}", &word[..2], &word[n - 3..]));
+    }
     let chars: Vec<char> = word.chars().collect();
     if chars.len() < 5 {
         return None;
@@ -309,6 +364,8 @@ mod tests {
         );
         assert_eq!(tokens("3.5 mg"), ["3", "5", "mg"]);
         assert_eq!(whole("Zoledronic  Acid"), "zoledronic acid");
+        assert_eq!(whole("  Évista® (raloxifene) "), "evista raloxifene");
+        assert_eq!(whole("— …"), "");
         assert!(tokens("— … !").is_empty());
     }
 
@@ -398,5 +455,8 @@ mod tests {
         assert_eq!(fuzzy_key("fosamax").as_deref(), Some("fo~max"));
         assert_eq!(fuzzy_key("évista").as_deref(), Some("év~sta"));
         assert_eq!(fuzzy_key("abcd"), None);
+        assert_eq!(fuzzy_key("abcde").as_deref(), Some("ab~cde"));
+        assert_eq!(fuzzy_key("ébcd"), None);
+        assert_eq!(fuzzy_key("abcdé").as_deref(), Some("ab~cdé"));
     }
 }
