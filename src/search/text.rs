@@ -76,26 +76,6 @@ fn classify(block: &[u8; 64]) -> (u64, u64) {
     (word, apostrophe)
 }
 
-/// The first bit at or after `from` that is `set` (one) or not; past the end when none is.
-fn next_bit(bits: &[u64], from: usize, set: bool) -> usize {
-    let flip = if set { 0 } else { u64::MAX };
-    let mut i = from / 64;
-    let Some(&first) = bits.get(i) else {
-        return bits.len() * 64;
-    };
-    let mut w = (first ^ flip) & (u64::MAX << (from % 64));
-    loop {
-        if w != 0 {
-            return i * 64 + w.trailing_zeros() as usize;
-        }
-        i += 1;
-        match bits.get(i) {
-            Some(&next) => w = next ^ flip,
-            None => return bits.len() * 64,
-        }
-    }
-}
-
 /// The tokens of ASCII text as byte ranges, and whether each holds an apostrophe that
 /// joins its halves. The bytes are classified 16 at a time into a bit a byte, and the
 /// tokens found as runs of ones, with no branch on each byte.
@@ -127,30 +107,55 @@ fn ascii_spans(b: &[u8], mut f: impl FnMut(usize, usize, bool)) {
     // An apostrophe between two letters or two digits joins them.
     let mut joined = Vec::new();
     if any_apostrophe != 0 {
-        let mut p = next_bit(apostrophes, 0, true);
-        while p < n {
-            if p > 0 && p + 1 < n {
-                let (l, r) = (b[p - 1], b[p + 1]);
-                if (l.is_ascii_alphabetic() && r.is_ascii_alphabetic())
-                    || (l.is_ascii_digit() && r.is_ascii_digit())
-                {
-                    joined.push(p);
+        for (i, &a) in apostrophes.iter().enumerate() {
+            let mut a = a;
+            while a != 0 {
+                let p = i * 64 + a.trailing_zeros() as usize;
+                a &= a - 1;
+                if p > 0 && p + 1 < n {
+                    let (l, r) = (b[p - 1], b[p + 1]);
+                    if (l.is_ascii_alphabetic() && r.is_ascii_alphabetic())
+                        || (l.is_ascii_digit() && r.is_ascii_digit())
+                    {
+                        joined.push(p);
+                    }
                 }
             }
-            p = next_bit(apostrophes, p + 1, true);
         }
         for &p in &joined {
             words[p / 64] |= 1 << (p % 64);
         }
     }
     let mut joins = joined.iter().peekable();
+    // `rest`: the bits of word `i` from the end of the last token on.
     let mut i = 0;
+    let mut rest = words.first().copied().unwrap_or(0);
     loop {
-        let start = next_bit(words, i, true);
-        if start >= n {
-            return;
+        while rest == 0 {
+            i += 1;
+            match words.get(i) {
+                Some(&w) => rest = w,
+                None => return,
+            }
         }
-        let end = next_bit(words, start, false).min(n);
+        let start = i * 64 + rest.trailing_zeros() as usize;
+        // The token ends at the first zero after its start.
+        let mut zeros = !rest & (u64::MAX << (start % 64));
+        while zeros == 0 {
+            i += 1;
+            match words.get(i) {
+                Some(&w) => zeros = !w,
+                None => break,
+            }
+        }
+        let end = match words.get(i) {
+            Some(&w) => {
+                let end = i * 64 + zeros.trailing_zeros() as usize;
+                rest = w & (u64::MAX << (end % 64));
+                end
+            }
+            None => n,
+        };
         let mut has_join = false;
         while let Some(&&p) = joins.peek() {
             if p >= end {
@@ -160,7 +165,9 @@ fn ascii_spans(b: &[u8], mut f: impl FnMut(usize, usize, bool)) {
             joins.next();
         }
         f(start, end, has_join);
-        i = end;
+        if end >= n {
+            return;
+        }
     }
 }
 
@@ -186,6 +193,17 @@ pub fn pack(token: &str) -> Option<u128> {
     })
 }
 
+/// The low `n` bytes of a `u128` set, by `n`.
+static MASKS: [u128; 17] = {
+    let mut m = [0; 17];
+    let mut n = 1;
+    while n <= 16 {
+        m[n] = u128::MAX >> (128 - 8 * n);
+        n += 1;
+    }
+    m
+};
+
 /// [`for_each_token`], giving each token of up to 16 bytes to `short` packed as [`pack`]
 /// does, and longer ones to `long`. For ASCII text (nearly all of a page) the tokens are
 /// packed straight from the text, never copied out first.
@@ -208,7 +226,7 @@ pub fn for_each_packed_token(text: &str, mut short: impl FnMut(u128), mut long: 
             }
             return;
         }
-        let mask = u128::MAX >> (128 - 8 * len);
+        let mask = MASKS[len];
         let raw = match b.get(start..start + 16) {
             Some(w) => u128::from_le_bytes(w.try_into().expect("16 bytes")),
             None => {
@@ -369,25 +387,76 @@ mod tests {
         assert!(tokens("— … !").is_empty());
     }
 
-    #[test]
-    fn ascii_shortcut_breaks_words_as_unicode_does() {
-        let slow = |text: &str| {
-            let mut out = Vec::new();
-            for word in text.unicode_words() {
-                let mut buf = String::new();
-                for c in word.chars() {
-                    if c.is_ascii_alphanumeric() {
-                        buf.push(c.to_ascii_lowercase());
-                    } else if c != '\'' && !buf.is_empty() {
-                        out.push(std::mem::take(&mut buf));
-                    }
-                }
-                if !buf.is_empty() {
-                    out.push(buf);
+    /// The tokens of ASCII text by Unicode word breaking, which the ASCII shortcut must match.
+    fn unicode_tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for word in text.unicode_words() {
+            let mut buf = String::new();
+            for c in word.chars() {
+                if c.is_ascii_alphanumeric() {
+                    buf.push(c.to_ascii_lowercase());
+                } else if c != '\'' && !buf.is_empty() {
+                    out.push(std::mem::take(&mut buf));
                 }
             }
-            out
+            if !buf.is_empty() {
+                out.push(buf);
+            }
+        }
+        out
+    }
+
+    /// `text`'s tokens as [`for_each_packed_token`] gives them: packed, or as they are.
+    fn packed_tokens(text: &str) -> Vec<Result<String, u128>> {
+        let packed = std::cell::RefCell::new(Vec::new());
+        for_each_packed_token(
+            text,
+            |k| packed.borrow_mut().push(Err(k)),
+            |t| packed.borrow_mut().push(Ok(t.to_string())),
+        );
+        packed.into_inner()
+    }
+
+    /// Random ASCII text of letters, digits, apostrophes and breaks, some with long words
+    /// (past 16 bytes, across the scan's 64-byte blocks), compared with Unicode word breaking.
+    #[test]
+    fn ascii_shortcut_agrees_with_unicode_words_on_random_text() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
         };
+        let letters = b"abcxyzABCXYZ0129";
+        let others = b"'' -._\"\n,";
+        for _ in 0..3000 {
+            let len = next(300);
+            let breaks = 1 + next(30); // one byte in `breaks` is not a letter or digit
+            let text: String = (0..len)
+                .map(|_| {
+                    if next(breaks) == 0 {
+                        others[next(others.len())] as char
+                    } else {
+                        letters[next(letters.len())] as char
+                    }
+                })
+                .collect();
+            let mut fast = Vec::new();
+            ascii_tokens(&text, &mut String::new(), |t| fast.push(t.to_string()));
+            let slow = unicode_tokens(&text);
+            assert_eq!(fast, slow, "{text:?}");
+            let packed: Vec<Result<String, u128>> = slow
+                .into_iter()
+                .map(|t| pack(&t).map_or(Ok(t), Err))
+                .collect();
+            assert_eq!(packed_tokens(&text), packed, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_shortcut_breaks_words_as_unicode_does() {
+        let slow = unicode_tokens;
         let samples = [
             "Don't take it ok'ay: 3.5 mg, twice (a day); e.g. 5-HT3 'tis x'1 1'2 a''b it's' _a_b_ a:b",
             "Brand5000b1 drug12x0. \"Quoted\" -- end' 'start O'Neill 90's",
@@ -410,13 +479,7 @@ mod tests {
             "",
         ];
         for s in samples {
-            let packed = std::cell::RefCell::new(Vec::new());
-            for_each_packed_token(
-                s,
-                |k| packed.borrow_mut().push(Err(k)),
-                |t| packed.borrow_mut().push(Ok(t.to_string())),
-            );
-            let packed = packed.into_inner();
+            let packed = packed_tokens(s);
             let expected: Vec<Result<String, u128>> = tokens(s)
                 .into_iter()
                 .map(|t| pack(&t).map_or(Ok(t), Err))
