@@ -77,17 +77,20 @@ pub fn load_and_check(
     base_url: Option<&str>,
     drafts: bool,
 ) -> Result<(Site, Vec<Diagnostic>), BuildError> {
-    load_and_check_with(root, base_url, drafts, |_| ()).map(|(site, diags, ())| (site, diags))
+    load_and_check_with(root, base_url, drafts, |_| (), |_| ())
+        .map(|(site, diags, ())| (site, diags))
 }
 
 /// [`load_and_check`] that also runs `beside` on the model while the checks run (a build
 /// makes the search index there: it reads only the model, and fills the cores the
-/// longest check leaves idle).
+/// longest check leaves idle), then `after` once both are done, before the bodies are
+/// rendered (a build lets go there of what only they read).
 pub fn load_and_check_with<T: Send>(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
     beside: impl FnOnce(&Site) -> T + Send,
+    after: impl FnOnce(&mut Site),
 ) -> Result<(Site, Vec<Diagnostic>, T), BuildError> {
     let config = load_config(root, base_url)?;
     let t = Instant::now();
@@ -95,12 +98,18 @@ pub fn load_and_check_with<T: Send>(
     timing("load", t);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     let t = Instant::now();
-    let site = Site::build(config, loaded);
+    // The bodies' HTML comes after the checks and the index, which do not read it: it is
+    // then never held beside every page's prose and the index's lists.
+    let mut site = Site::build_model(config, loaded);
     timing("model", t);
     let t = Instant::now();
     let (checked, extra) = rayon::join(|| crate::checks::run(&site), || beside(&site));
     diags.extend(checked);
     timing("checks", t);
+    after(&mut site);
+    let t = Instant::now();
+    site.render_bodies();
+    timing("bodies", t);
     Ok((site, diags, extra))
 }
 
@@ -139,8 +148,9 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
         opts.base_url.as_deref(),
         opts.drafts,
         crate::search::index_files,
+        Site::shed_prose,
     )?;
-    // The checks and the index have read the bodies; rendering needs only the model.
+    // The bodies are rendered; rendering the pages needs only the model.
     let t = Instant::now();
     site.shed_bodies();
     timing("shed bodies", t);

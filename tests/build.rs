@@ -765,3 +765,42 @@ fn rendering_reads_nothing_the_build_sheds() {
     assert!(before.len() > 20);
     assert_eq!(before, after);
 }
+
+/// A build runs the checks and makes the search index before it renders the bodies; neither
+/// may read what rendering them makes (the HTML, the autolinks, `mentioned_on`), or what they
+/// find would change with it.
+#[test]
+fn checks_and_index_read_nothing_the_bodies_make() {
+    use formulary::site::Site;
+    let dir = copy_of_sample_site();
+    let root = dir.path();
+    // A page the checks find fault with, that mentions other pages' drugs.
+    write_files(
+        root,
+        &[(
+            "content/conditions/faulty.md",
+            "+++\ntitle = \"Faulty\"\nsummary = \"A page with faults.\"\nreviewed = 2026-01-10\nreviewer = \"A. Reviewer\"\n+++\n\nSee [nothing](missing.md) and [no heading](osteoporosis.md#nowhere). \
+             Alendronate and raloxifene are named here.\n",
+        )],
+    );
+    let config = formulary::build::load_config(root, None).unwrap();
+    let mut site = Site::build_model(config, formulary::load::load(root, false));
+    assert!(site.pages.iter().all(|p| p.content_html.is_empty()));
+    let read = |site: &Site| {
+        (
+            formulary::checks::run(site),
+            formulary::search::index_files(site),
+        )
+    };
+    let before = read(&site);
+    site.render_bodies();
+    assert!(site.pages.iter().any(|p| !p.mentioned_on.is_empty()));
+    assert!(site.pages.iter().any(|p| !p.autolinked.is_empty()));
+    let after = read(&site);
+    assert!(
+        before.0.iter().any(|d| d.path.ends_with("faulty.md")),
+        "{:?}",
+        before.0
+    );
+    assert_eq!(before, after);
+}

@@ -271,8 +271,20 @@ impl Site {
             .map(|&i| &self.pages[i])
     }
 
-    /// Lets go of what only loading, the checks and the search index read: each page's
-    /// Markdown body, prose blocks and links. The front matter stays, for diagnostics that
+    /// Lets go of what only the checks and the search index read: each page's prose blocks
+    /// and where its raw HTML stands. A build calls this once they are done, before the
+    /// bodies are rendered.
+    pub fn shed_prose(&mut self) {
+        self.pages.par_iter_mut().for_each(|page| {
+            if let Some(src) = Arc::get_mut(&mut page.source) {
+                let a = &mut src.analysis;
+                (a.blocks, a.html, a.html_ids) = Default::default();
+            }
+        });
+    }
+
+    /// Lets go of what only loading, the checks, the search index and the bodies' render
+    /// read: each page's Markdown body, prose blocks and links. The front matter stays, for diagnostics that
     /// point into it. A build calls this before it renders, which reads neither, so that the
     /// pages being rendered are not held beside every page's source; serve keeps them for
     /// the next edit.
@@ -288,6 +300,9 @@ impl Site {
             page.links = Arc::from([]);
             page.unknown_refs = Vec::new();
         });
+        // The bodies are rendered: their autolinks are found.
+        self.autolinkers = Vec::new();
+        self.autolink_names = Arc::default();
     }
 
     /// Whether the site has more than one language.
@@ -335,14 +350,60 @@ impl Site {
         path.to_string()
     }
 
-    /// Builds the model from what was loaded.
+    /// Builds the model from what was loaded, bodies and all.
     pub fn build(config: Config, loaded: Loaded) -> Site {
-        Site::build_reusing(config, loaded, None)
+        let mut site = Site::build_model(config, loaded);
+        site.render_bodies();
+        site
+    }
+
+    /// Builds the model without its bodies: every link is resolved, but no body is rendered
+    /// yet, so no page has its HTML, its autolinks or its `mentioned_on`.
+    /// [`Site::render_bodies`] completes it. The checks and the search index read neither;
+    /// a build runs them first, so that every page's HTML is not held beside every page's
+    /// prose and the search index's lists.
+    pub fn build_model(config: Config, loaded: Loaded) -> Site {
+        let mut site = Site::assemble(config, loaded, None);
+        let site_paths = site.site_paths();
+        let links: Vec<Arc<[ResolvedLink]>> = site
+            .pages
+            .par_iter()
+            .map(|page| site.resolve_links(page, &site_paths))
+            .collect();
+        for (page, links) in site.pages.iter_mut().zip(links) {
+            page.links = links;
+        }
+        site.treated_by_edges();
+        site
+    }
+
+    /// Renders every body (in parallel) with the links the model resolved, then finds the
+    /// pages each page is mentioned on.
+    pub fn render_bodies(&mut self) {
+        let results: Vec<BodyResult> = self
+            .pages
+            .par_iter()
+            .map(|page| self.render_body(page, page.links.clone()))
+            .collect();
+        for (page, r) in self.pages.iter_mut().zip(results) {
+            page.set_body(r);
+        }
+        self.mentioned_on_edges();
     }
 
     /// Builds the model, reusing from `prev` every page body whose inputs did not change:
     /// the same source, the same link targets and no changed autolink name in its text.
     pub fn build_reusing(config: Config, loaded: Loaded, prev: Option<&Site>) -> Site {
+        let mut site = Site::assemble(config, loaded, prev);
+        site.resolve_and_render_bodies(prev);
+        site.treated_by_edges();
+        site.mentioned_on_edges();
+        site
+    }
+
+    /// The model up to its links and bodies: pages, URLs, references, names and matchers
+    /// (those reused from `prev` where nothing they depend on changed).
+    fn assemble(config: Config, loaded: Loaded, prev: Option<&Site>) -> Site {
         let base_path = config.base_path();
         let base_url = config.base_url_slash();
         let today = today();
@@ -779,8 +840,6 @@ impl Site {
         } else {
             site.build_names();
         }
-        site.resolve_and_render_bodies(prev);
-        site.reverse_edges();
         site
     }
 
@@ -1089,24 +1148,12 @@ impl Site {
         )
     }
 
-    /// treated_by and mentioned_on: one pass over every edge.
-    fn reverse_edges(&mut self) {
-        let n = self.pages.len();
-        let mut treated_by: Vec<Vec<PageId>> = vec![Vec::new(); n];
-        let mut mentioned_on: Vec<Vec<PageId>> = vec![Vec::new(); n];
-        for page in &self.pages {
-            if page.kind == PageKind::DrugClass {
-                for &c in &page.treats {
-                    treated_by[c].push(page.id);
-                }
-            }
-            // A page is "mentioned on" pages of its own language only.
-            for &t in page
-                .links_to
-                .iter()
-                .filter(|&&t| self.pages[t].lang == page.lang)
-            {
-                mentioned_on[t].push(page.id);
+    /// `treated_by`: the drug classes that list a condition in their `treats`.
+    fn treated_by_edges(&mut self) {
+        let mut treated_by: Vec<Vec<PageId>> = vec![Vec::new(); self.pages.len()];
+        for page in self.pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
+            for &c in &page.treats {
+                treated_by[c].push(page.id);
             }
         }
         // A translated condition lists every class that treats its source, in its language
@@ -1127,22 +1174,38 @@ impl Site {
                 }
             }
         }
-        // Each page's place in title order, found once: the lists below are sorted by it.
+        self.set_by_title(treated_by, |page, list| page.treated_by = list);
+    }
+
+    /// `mentioned_on`: the pages whose bodies link to a page, by hand or by autolink (in
+    /// its own language only).
+    fn mentioned_on_edges(&mut self) {
+        let mut mentioned_on: Vec<Vec<PageId>> = vec![Vec::new(); self.pages.len()];
+        for page in &self.pages {
+            for &t in page
+                .links_to
+                .iter()
+                .filter(|&&t| self.pages[t].lang == page.lang)
+            {
+                mentioned_on[t].push(page.id);
+            }
+        }
+        self.set_by_title(mentioned_on, |page, list| page.mentioned_on = list);
+    }
+
+    /// Gives each page its list of `lists`, ordered by title, without repeats.
+    fn set_by_title(&mut self, lists: Vec<Vec<PageId>>, set: impl Fn(&mut Page, Vec<PageId>)) {
+        // Each page's place in title order, found once: the lists are sorted by it.
         let mut order: Vec<(String, PageId)> = self.pages.iter().map(title_key).collect();
         order.sort_unstable();
-        let mut rank = vec![0; n];
+        let mut rank = vec![0; self.pages.len()];
         for (r, (_, id)) in order.into_iter().enumerate() {
             rank[id] = r;
         }
-        let by_title = |ids: &mut Vec<PageId>| {
-            ids.sort_unstable_by_key(|&a| rank[a]);
-            ids.dedup();
-        };
-        for (i, (mut tb, mut mo)) in treated_by.into_iter().zip(mentioned_on).enumerate() {
-            by_title(&mut tb);
-            by_title(&mut mo);
-            self.pages[i].treated_by = tb;
-            self.pages[i].mentioned_on = mo;
+        for (page, mut list) in self.pages.iter_mut().zip(lists) {
+            list.sort_unstable_by_key(|&a| rank[a]);
+            list.dedup();
+            set(page, list);
         }
     }
 
