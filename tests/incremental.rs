@@ -621,3 +621,101 @@ fn each_language_keeps_its_own_a_to_z_through_edits() {
         assert_eq!(got, full_files(root), "step {step}");
     }
 }
+
+/// A brand renamed: the edited class page is handed over before the A to Z, which follows
+/// in the same update; the files then equal a full build's. A body edit hands over nothing
+/// early.
+#[test]
+fn a_brand_rename_hands_over_its_pages_before_the_a_to_z() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (mut inc, _) = Incremental::new(root, None, false);
+    let k1 = "content/drug-classes/k1.md";
+    let original = std::fs::read_to_string(root.join(k1)).unwrap();
+    write(
+        root,
+        k1,
+        &original.replace("\"Brand1\"", "\"Renamedbrand\""),
+    );
+    let mut early: Vec<(Vec<String>, bool)> = Vec::new();
+    let update = inc.apply_with(&[PathBuf::from(k1)], &mut |u, files| {
+        let a_to_z = String::from_utf8_lossy(&files["drugs/index.html"]).into_owned();
+        early.push((u.changed.clone(), a_to_z.contains("Renamedbrand")));
+    });
+    assert!(update.ok, "{:?}", update.diagnostics);
+    let [(before, a_to_z_had_it)] = &early[..] else {
+        panic!("one early hand-over, not {early:?}")
+    };
+    assert!(
+        before.contains(&"drug-classes/k1/index.html".to_string()),
+        "{before:?}"
+    );
+    assert!(
+        !before.contains(&"drugs/index.html".to_string()),
+        "{before:?}"
+    );
+    assert!(!a_to_z_had_it, "the A to Z came early");
+    assert!(update.changed.contains(&"drugs/index.html".to_string()));
+    assert!(update
+        .changed
+        .contains(&"drug-classes/k1/index.html".to_string()));
+    assert_eq!(sorted(&inc), full_files(root));
+
+    let mut called = false;
+    let renamed = original.replace("\"Brand1\"", "\"Renamedbrand\"");
+    write(root, k1, &renamed.replace("Text.", "Other text."));
+    let update = inc.apply_with(&[PathBuf::from(k1)], &mut |_, _| called = true);
+    assert!(update.ok);
+    assert!(
+        !called,
+        "a body edit leaves the A to Z alone: nothing to hand over early"
+    );
+}
+
+/// The A to Z failing after an edit's pages were handed over fails the update; the next
+/// rebuild renders it again, though that edit changes no name.
+#[test]
+fn an_a_to_z_that_fails_after_the_pages_is_rendered_again_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    // An A to Z that cannot render one name.
+    write(
+        root,
+        "templates/drugs.html",
+        "{% for d in drugs %}{% if d.name == \"Badbrand\" %}{{ d.nothing.here }}{% endif %}{{ d.name }} {% endfor %}",
+    );
+    let (mut inc, first) = Incremental::new(root, None, false);
+    assert!(first.ok, "{:?}", first.diagnostics);
+    let k1 = "content/drug-classes/k1.md";
+    let original = std::fs::read_to_string(root.join(k1)).unwrap();
+    write(root, k1, &original.replace("\"Brand1\"", "\"Badbrand\""));
+    let mut early = 0;
+    let update = inc.apply_with(&[PathBuf::from(k1)], &mut |u, _| {
+        assert!(u.ok);
+        early += 1;
+    });
+    assert_eq!(early, 1);
+    assert!(!update.ok);
+    assert!(
+        update.diagnostics.iter().any(|d| d.id == "template"),
+        "{:?}",
+        update.diagnostics
+    );
+    // An edit that changes no name renders the A to Z again, and fails as a full build does.
+    write(
+        root,
+        "content/guide.md",
+        "+++\ntitle = \"Guide\"\n+++\n\nA new body.\n",
+    );
+    let update = inc.apply(&[PathBuf::from("content/guide.md")]);
+    assert!(!update.ok);
+    assert!(!Incremental::new(root, None, false).1.ok);
+    assert!(update.diagnostics.iter().any(|d| d.id == "template"));
+    // A good name: the A to Z renders, and the files are a full build's.
+    write(root, k1, &original.replace("\"Brand1\"", "\"Goodbrand\""));
+    let update = inc.apply(&[PathBuf::from(k1)]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert_eq!(sorted(&inc), full_files(root));
+}

@@ -87,3 +87,54 @@ fn an_open_page_follows_every_save() {
     );
     drop(server);
 }
+
+/// A brand renamed: the open class page reloads once, as soon as its pages are ready, and
+/// not again when the A to Z follows; an open A to Z reloads when it is ready.
+#[test]
+fn a_brand_rename_reloads_the_class_page_once_and_the_a_to_z_after() {
+    let Some(b) = Browser::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "content/_index.md", &page("Home", "Welcome."));
+    let class = |brand: &str| {
+        format!(
+            "+++\ntitle = \"Bisphosphonates\"\nkind = \"drug-class\"\nsummary = \"Medicines that slow bone loss.\"\nreviewed = 2026-10-01\ndrugs = [{{ name = \"alendronate\", brands = [\"{brand}\"] }}]\n+++\n\n## What these medicines are\n\nThey slow bone loss.\n\n## Who can and cannot take them\n\nAsk.\n\n## How to take them\n\nWith water.\n\n## Side effects\n\nSome.\n"
+        )
+    };
+    write(root, "content/drug-classes/bis.md", &class("Fosamax"));
+    // An A to Z slow enough (a few hundred milliseconds) that its event comes well after the
+    // class page has reloaded, as on a site of thousands of names.
+    write(
+        root,
+        "templates/drugs.html",
+        "{% extends \"base.html\" %}{% block main %}{% for i in range(end=5000) %}{% for j in range(end=1000) %}{% endfor %}{% endfor %}{% for d in drugs %}<p>{{ d.name }}</p>{% endfor %}{% endblock main %}",
+    );
+    let server = start(root, free_port());
+    let class_url = format!("http://127.0.0.1:{}/drug-classes/bis/", server.port);
+    let shows = |name: &str| {
+        format!("return document.body.innerText.includes('{name}') && window.__mark === undefined")
+    };
+    b.goto(&class_url);
+    b.wait_for(&shows("Fosamax"), Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(300));
+    b.eval("window.__mark = 1; return true");
+
+    write(root, "content/drug-classes/bis.md", &class("Renamedbrand"));
+    b.wait_for(&shows("Renamedbrand"), Duration::from_secs(5));
+    // The A to Z follows; its event tells only the A to Z to reload.
+    b.eval("window.__mark = 2; return true");
+    std::thread::sleep(Duration::from_millis(4000));
+    assert_eq!(
+        b.eval("return window.__mark === 2"),
+        json!(true),
+        "the class page reloaded again for the A to Z"
+    );
+
+    b.goto(&format!("http://127.0.0.1:{}/drugs/", server.port));
+    b.wait_for(&shows("Renamedbrand"), Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300));
+    b.eval("window.__mark = 3; return true");
+    write(root, "content/drug-classes/bis.md", &class("Otherbrand"));
+    b.wait_for(&shows("Otherbrand"), Duration::from_secs(10));
+    drop(server);
+}

@@ -49,7 +49,7 @@ async fn handle(State(state): State<Shared>, uri: Uri) -> Response {
     let Some(files) = &snap.files else {
         return html(
             StatusCode::INTERNAL_SERVER_ERROR,
-            inject::error_page(&snap.diagnostics),
+            inject::error_page(&snap.diagnostics, &snap.build_id),
         );
     };
     let key = if path.is_empty() || path.ends_with('/') {
@@ -58,7 +58,7 @@ async fn handle(State(state): State<Shared>, uri: Uri) -> Response {
         path.clone()
     };
     if let Some(bytes) = files.get(&key) {
-        return file(&key, bytes, &snap.diagnostics);
+        return file(&key, bytes, &snap.diagnostics, &snap.build_id);
     }
     if !path.ends_with('/') && files.contains_key(&format!("{path}/index.html")) {
         let location = format!("/{path}/");
@@ -69,14 +69,22 @@ async fn handle(State(state): State<Shared>, uri: Uri) -> Response {
             .into_response();
     }
     match files.get("404.html") {
-        Some(b) => html(StatusCode::NOT_FOUND, inject::inject(b, &snap.diagnostics)),
+        Some(b) => html(
+            StatusCode::NOT_FOUND,
+            inject::inject(b, &snap.diagnostics, &snap.build_id),
+        ),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
 
-fn file(path: &str, bytes: &[u8], diags: &[crate::diagnostic::Diagnostic]) -> Response {
+fn file(
+    path: &str,
+    bytes: &[u8],
+    diags: &[crate::diagnostic::Diagnostic],
+    build: &str,
+) -> Response {
     if path.ends_with(".html") {
-        return html(StatusCode::OK, inject::inject(bytes, diags));
+        return html(StatusCode::OK, inject::inject(bytes, diags, build));
     }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let mut resp = Response::new(Body::from(bytes.to_vec()));

@@ -62,6 +62,9 @@ pub struct Incremental {
     edited: BTreeSet<String>,
     /// Whether a page came, went or changed between draft and page since then.
     pages_changed: bool,
+    /// The A to Z of `site` is not in `files` (its render, put after an edit's pages,
+    /// failed): the next rebuild renders it.
+    a_to_z_owed: bool,
 }
 
 impl Incremental {
@@ -86,6 +89,7 @@ impl Incremental {
             search: Vec::new(),
             edited: BTreeSet::new(),
             pages_changed: false,
+            a_to_z_owed: false,
         };
         let update = inc.full();
         (inc, update)
@@ -128,11 +132,23 @@ impl Incremental {
         }
         self.static_files = loaded.static_files;
         self.content_assets = loaded.content_assets;
-        self.rebuild(&HashSet::new(), true)
+        self.rebuild(&HashSet::new(), true, &mut |_, _| ())
     }
 
     /// Applies a batch of changed paths (relative to the root).
     pub fn apply(&mut self, batch: &[PathBuf]) -> Update {
+        self.apply_with(batch, &mut |_, _| ())
+    }
+
+    /// [`Incremental::apply`] that hands over the pages an edit changed before the A to Z,
+    /// when the edit renamed a drug or a brand: the A to Z shows every name of the site and
+    /// takes far longer than the pages, which are what the editor is looking at. `early`
+    /// gets the update so far and the files with it; the update returned holds everything.
+    pub fn apply_with(
+        &mut self,
+        batch: &[PathBuf],
+        early: &mut dyn FnMut(&Update, &Files),
+    ) -> Update {
         if self.config.is_none() || batch.iter().any(|p| p == Path::new(CONFIG_FILE)) {
             return self.full();
         }
@@ -204,7 +220,7 @@ impl Incremental {
         if !templates_changed.is_empty() {
             self.renderer = None;
         }
-        self.rebuild(&templates_changed, rewalk_static || rewalk_assets)
+        self.rebuild(&templates_changed, rewalk_static || rewalk_assets, early)
     }
 
     fn reload_source(&mut self, cp: &str) {
@@ -268,7 +284,12 @@ impl Incremental {
     }
 
     /// Builds the model again, checks it and re-renders what changed.
-    fn rebuild(&mut self, templates_changed: &HashSet<String>, assets_changed: bool) -> Update {
+    fn rebuild(
+        &mut self,
+        templates_changed: &HashSet<String>,
+        assets_changed: bool,
+        early: &mut dyn FnMut(&Update, &Files),
+    ) -> Update {
         let t = std::time::Instant::now();
         let (site, edit) = self.model(assets_changed);
         // Where only bodies changed, the pages the model says changed are all that can
@@ -302,7 +323,7 @@ impl Incremental {
             };
         };
         let t = std::time::Instant::now();
-        let (ids, generated) = match &self.site {
+        let (ids, mut generated) = match &self.site {
             Some(prev) if !self.files.is_empty() && templates_changed.is_empty() => match touched {
                 // Only bodies changed: no list, date or name another page shows.
                 Some(touched) => {
@@ -313,8 +334,16 @@ impl Incremental {
             },
             _ => ((0..site.pages.len()).collect(), Generated::all()),
         };
+        generated.a_to_z |= self.a_to_z_owed;
+        let full = ids.len() == pages && generated == Generated::all();
+        // An edit's pages first; the A to Z, if it changed, after they are handed over.
+        let a_to_z_later = generated.a_to_z && !full && !assets_changed && !ids.is_empty();
+        let now = Generated {
+            a_to_z: generated.a_to_z && !a_to_z_later,
+            ..generated
+        };
         let (mut rendered, render_diags) =
-            renderer.render_some(&site, &ids, generated, &AtomicUsize::new(0));
+            renderer.render_some(&site, &ids, now, &AtomicUsize::new(0));
         build::timing("incremental render", t);
         diags.extend(render_diags);
         diagnostic::sort(&mut diags);
@@ -328,7 +357,6 @@ impl Incremental {
             update.diagnostics = diags;
             return update;
         }
-        let full = ids.len() == pages && generated == Generated::all();
         if !full && !assets_changed {
             // An edit: the files it wrote and removed are all that can differ.
             let t = std::time::Instant::now();
@@ -356,7 +384,14 @@ impl Incremental {
                     }
                 }
             }
-            return self.finish(update, diags, site, (page_diags, site_diags));
+            self.a_to_z_owed = false;
+            let update = self.finish(update, diags, site, (page_diags, site_diags));
+            return if a_to_z_later {
+                early(&update, &self.files);
+                self.render_a_to_z(update)
+            } else {
+                update
+            };
         }
         let layer = if full || assets_changed {
             asset_layer(&site)
@@ -423,7 +458,43 @@ impl Incremental {
         update.changed.sort();
         update.removed.sort();
         self.files = next;
+        self.a_to_z_owed = false;
         self.finish(update, diags, site, (page_diags, site_diags))
+    }
+
+    /// Renders the A to Z of the model just kept, after an edit's pages, and adds what it
+    /// changed to their `update`. If it fails, the update fails with its error, and the
+    /// next rebuild renders it again.
+    fn render_a_to_z(&mut self, mut update: Update) -> Update {
+        let (Some(site), Some(renderer)) = (self.site.as_ref(), self.renderer.as_ref()) else {
+            return update;
+        };
+        let t = std::time::Instant::now();
+        let only = Generated {
+            a_to_z: true,
+            ..Generated::none()
+        };
+        let (files, diags) = renderer.render_some(site, &[], only, &AtomicUsize::new(0));
+        build::timing("incremental a to z", t);
+        if !diags.is_empty() {
+            update.diagnostics.extend(diags);
+            diagnostic::sort(&mut update.diagnostics);
+            update.ok = false;
+            self.a_to_z_owed = true;
+            return update;
+        }
+        for f in files {
+            if self
+                .files
+                .get(&f.path)
+                .is_none_or(|old| **old != f.bytes[..])
+            {
+                update.changed.push(f.path.clone());
+                self.files.insert(f.path, f.bytes.into());
+            }
+        }
+        update.changed.sort();
+        update
     }
 
     /// Keeps a good build's model and checks for the next rebuild.

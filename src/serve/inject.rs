@@ -6,18 +6,26 @@ use crate::diagnostic::{Diagnostic, Level};
 /// The path of the Server-Sent Events stream.
 pub const EVENTS_PATH: &str = "/__formulary/events";
 
-/// Reloads the page on `reload`, swaps stylesheets on `css`, and reloads after a restart
-/// (the server's build id changes).
+/// Reloads the page on `reload` (or on `pages` that names it), swaps stylesheets on `css`,
+/// and reloads when it connects to a later build than the one it was served from (a
+/// restart, or an update made while it was loading). `BUILD` is that build's id.
 const SCRIPT: &str = r#"<script>
 (() => {
-  let build = null;
+  let build = BUILD;
   const connect = () => {
     const es = new EventSource("/__formulary/events");
     es.addEventListener("hello", (e) => {
-      if (build !== null && build !== e.data) location.reload();
+      if (build !== e.data) location.reload();
       build = e.data;
     });
     es.addEventListener("reload", (e) => { build = e.data; location.reload(); });
+    // Some pages changed after the others: reload if this is one of them.
+    es.addEventListener("pages", (e) => {
+      const [id, ...paths] = e.data.split("\n");
+      build = id;
+      const here = location.pathname.endsWith("/") ? location.pathname + "index.html" : location.pathname;
+      if (paths.includes(decodeURIComponent(here))) location.reload();
+    });
     es.addEventListener("css", (e) => {
       build = e.data;
       for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
@@ -74,10 +82,12 @@ pub fn overlay(diags: &[Diagnostic]) -> String {
     out
 }
 
-/// Adds the overlay and the live-reload script before `</body>`.
-pub fn inject(html: &[u8], diags: &[Diagnostic]) -> Vec<u8> {
+/// Adds the overlay and the live-reload script before `</body>`; `build` is the id of the
+/// build the page comes from.
+pub fn inject(html: &[u8], diags: &[Diagnostic], build: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
-    let addition = format!("{}{}", overlay(diags), SCRIPT);
+    let id = serde_json::to_string(build).unwrap_or_else(|_| "null".into());
+    let addition = format!("{}{}", overlay(diags), SCRIPT.replace("BUILD", &id));
     let at = text.rfind("</body>").unwrap_or(text.len());
     let mut out = String::with_capacity(text.len() + addition.len());
     out.push_str(&text[..at]);
@@ -87,9 +97,9 @@ pub fn inject(html: &[u8], diags: &[Diagnostic]) -> Vec<u8> {
 }
 
 /// The page shown when there is no good build yet.
-pub fn error_page(diags: &[Diagnostic]) -> Vec<u8> {
+pub fn error_page(diags: &[Diagnostic], build: &str) -> Vec<u8> {
     let html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The site could not be built</h1></main></body></html>\n";
-    inject(html.as_bytes(), diags)
+    inject(html.as_bytes(), diags, build)
 }
 
 #[cfg(test)]
@@ -103,12 +113,15 @@ mod tests {
             1,
             3,
         );
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", &[d])).unwrap();
+        let out =
+            String::from_utf8(inject(b"<html><body><p>x</p></body></html>", &[d], "7-3")).unwrap();
         assert!(out.contains("content/a.md:1:3"));
         assert!(out.contains("no page `&lt;b&gt;`"));
         assert!(out.find("formulary-overlay").unwrap() < out.find("</body>").unwrap());
         assert!(out.contains("EventSource"));
-        let clean = String::from_utf8(inject(b"<body></body>", &[])).unwrap();
+        // The page knows the build it comes from, to tell a later one when it connects.
+        assert!(out.contains(r#"let build = "7-3";"#));
+        let clean = String::from_utf8(inject(b"<body></body>", &[], "7-3")).unwrap();
         assert!(!clean.contains("formulary-overlay"));
     }
 }

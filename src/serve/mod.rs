@@ -162,39 +162,86 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 }
 
 /// One rebuild after a batch of changes: a new snapshot (or the old files with the new
-/// errors), one terminal line, and an event to the open pages.
+/// errors), one terminal line, and an event to the open pages. Where an edit's pages are
+/// ready before the A to Z, they are served at once, and the A to Z after them.
 fn rebuild(inc: &mut incremental::Incremental, batch: &[PathBuf], shared: &Shared, id: String) {
     let start = Instant::now();
-    let update = inc.apply(batch);
-    let old = shared.current();
+    let mut early: Option<(std::time::Duration, Vec<String>)> = None;
+    let update = inc.apply_with(batch, &mut |u, files| {
+        publish(shared, u, Some(files), &id, None);
+        early = Some((start.elapsed(), u.changed.clone()));
+    });
     diagnostic::print(&update.diagnostics, Format::Human);
-    eprintln!("{}", rebuild_line(batch, &update, start.elapsed()));
-    if update.ok {
-        let old_ok = old.files.is_some()
-            && old
-                .diagnostics
+    let took = start.elapsed();
+    eprintln!(
+        "{}",
+        rebuild_line(batch, &update, took, early.as_ref().map(|e| e.0))
+    );
+    let files = update.ok.then(|| inc.files());
+    match early {
+        None => publish(shared, &update, files, &id, None),
+        Some((_, before)) => {
+            // Only the pages showing what changed since reload; all do for an error.
+            let later: Vec<&str> = update
+                .changed
                 .iter()
-                .all(|d| d.level != diagnostic::Level::Error);
-        let css_only = old_ok
-            && !update.changed.is_empty()
-            && update.removed.is_empty()
-            && update.changed.iter().all(|p| p.ends_with(".css"));
-        shared.replace(Snapshot {
-            files: Some(Arc::new(inc.files().clone())),
-            diagnostics: update.diagnostics,
-            build_id: id.clone(),
-        });
-        let _ = shared
-            .events
-            .send((if css_only { "css" } else { "reload" }, id));
-    } else {
+                .filter(|p| !before.contains(p))
+                .map(String::as_str)
+                .collect();
+            if !update.ok || !later.is_empty() {
+                let only = update.ok.then_some(&later[..]);
+                publish(shared, &update, files, &format!("{id}.1"), only);
+            }
+        }
+    }
+}
+
+/// Serves `update`: its files (or, when it failed, the last good ones with its errors),
+/// then tells the open pages. They reload, or swap their stylesheets when only those
+/// changed; with `only`, just the pages showing one of those output paths reload.
+fn publish(
+    shared: &Shared,
+    update: &incremental::Update,
+    files: Option<&incremental::Files>,
+    id: &str,
+    only: Option<&[&str]>,
+) {
+    let old = shared.current();
+    let Some(files) = files.filter(|_| update.ok) else {
         shared.replace(Snapshot {
             files: old.files.clone(),
-            diagnostics: update.diagnostics,
-            build_id: id.clone(),
+            diagnostics: update.diagnostics.clone(),
+            build_id: id.to_string(),
         });
-        let _ = shared.events.send(("reload", id));
-    }
+        let _ = shared.events.send(("reload", id.to_string()));
+        return;
+    };
+    let old_ok = old.files.is_some()
+        && old
+            .diagnostics
+            .iter()
+            .all(|d| d.level != diagnostic::Level::Error);
+    let css_only = old_ok
+        && !update.changed.is_empty()
+        && update.removed.is_empty()
+        && update.changed.iter().all(|p| p.ends_with(".css"));
+    shared.replace(Snapshot {
+        files: Some(Arc::new(files.clone())),
+        diagnostics: update.diagnostics.clone(),
+        build_id: id.to_string(),
+    });
+    let event = match only {
+        // `pages`: the build id, then one output path a line (`/drugs/index.html`).
+        Some(paths) => (
+            "pages",
+            std::iter::once(id.to_string())
+                .chain(paths.iter().map(|p| format!("/{p}")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        None => (if css_only { "css" } else { "reload" }, id.to_string()),
+    };
+    let _ = shared.events.send(event);
 }
 
 /// `Rebuilt after content/a.md changed: 1 page re-rendered, 2 files changed, 14 ms`.
@@ -202,19 +249,30 @@ fn rebuild_line(
     batch: &[PathBuf],
     update: &incremental::Update,
     took: std::time::Duration,
+    pages_at: Option<std::time::Duration>,
 ) -> String {
     let what = watch::describe(batch);
     let ms = took.as_millis();
     let (errors, warnings) = diagnostic::count(&update.diagnostics);
     let s = |n: usize| if n == 1 { "" } else { "s" };
+    // After an edit whose pages were handed over before the A to Z.
+    let pages_ms = pages_at.map(|d| d.as_millis());
     if update.ok {
         format!(
-            "Rebuilt after {what} changed: {} page{} re-rendered, {} file{} changed, {warnings} warning{}, {ms} ms",
+            "Rebuilt after {what} changed: {} page{} re-rendered, {} file{} changed, {warnings} warning{}, {ms} ms{}",
             update.rendered,
             s(update.rendered),
             update.changed.len() + update.removed.len(),
             s(update.changed.len() + update.removed.len()),
-            s(warnings)
+            s(warnings),
+            pages_ms
+                .map(|p| format!(" (the pages in {p} ms, then the A to Z)"))
+                .unwrap_or_default()
+        )
+    } else if let Some(p) = pages_ms {
+        format!(
+            "Rebuilt the pages after {what} changed in {p} ms, but the A to Z failed: {errors} error{}, {ms} ms; its last good version stays",
+            s(errors)
         )
     } else {
         format!(
@@ -251,27 +309,39 @@ pub fn watch_and_build(opts: &crate::build::Options, poll: bool) -> Result<(), S
     eprintln!("Watching {} (Ctrl-C to stop)", opts.root.display());
     while let Some(batch) = watcher.next_batch() {
         let start = Instant::now();
-        let update = inc.apply(&batch);
-        diagnostic::print(&update.diagnostics, Format::Human);
-        if update.ok {
+        // An edit's pages are written before the A to Z when they are ready first.
+        let mut early: Option<(std::time::Duration, Vec<String>)> = None;
+        let mut write = |update: &incremental::Update, files: &Files, skip: &[String]| {
             let result = if written {
-                let files = inc.files();
                 let changed: Vec<(&str, &[u8])> = update
                     .changed
                     .iter()
+                    .filter(|p| !skip.contains(p))
                     .filter_map(|p| files.get(p).map(|b| (p.as_str(), &b[..])))
                     .collect();
                 let removed: Vec<&str> = update.removed.iter().map(String::as_str).collect();
                 crate::write::update_in_place(&opts.output, &changed, &removed)
             } else {
-                write_all(opts, inc.files())
+                write_all(opts, files)
             };
             match result {
                 Ok(()) => written = true,
                 Err(e) => report(e),
             }
+        };
+        let update = inc.apply_with(&batch, &mut |u, files| {
+            write(u, files, &[]);
+            early = Some((start.elapsed(), u.changed.clone()));
+        });
+        diagnostic::print(&update.diagnostics, Format::Human);
+        if update.ok {
+            let skip = early.as_ref().map(|e| &e.1[..]).unwrap_or_default();
+            write(&update, inc.files(), skip);
         }
-        eprintln!("{}", rebuild_line(&batch, &update, start.elapsed()));
+        eprintln!(
+            "{}",
+            rebuild_line(&batch, &update, start.elapsed(), early.map(|e| e.0))
+        );
     }
     Ok(())
 }
