@@ -719,3 +719,49 @@ fn an_a_to_z_that_fails_after_the_pages_is_rendered_again_next_time() {
     assert!(update.ok, "{:?}", update.diagnostics);
     assert_eq!(sorted(&inc), full_files(root));
 }
+
+/// A section lists its pages by title and summary: a page retitled is retitled there, and a
+/// brand renamed on a page (which the list does not show) leaves the list alone.
+#[test]
+fn a_section_list_follows_what_it_shows_of_its_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    write(
+        root,
+        "content/guides/_index.md",
+        "+++\ntitle = \"Guides\"\n+++\n",
+    );
+    let guide =
+        |title: &str| format!("+++\ntitle = \"{title}\"\nsummary = \"How to.\"\n+++\n\nText.\n");
+    write(root, "content/guides/one.md", &guide("First guide"));
+    let (mut inc, _) = Incremental::new(root, None, false);
+    write(root, "content/guides/one.md", &guide("Renamed guide"));
+    let update = inc.apply(&[PathBuf::from("content/guides/one.md")]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert!(
+        update.changed.contains(&"guides/index.html".to_string()),
+        "{:?}",
+        update.changed
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+
+    let k1 = "content/drug-classes/k1.md";
+    let original = std::fs::read_to_string(root.join(k1)).unwrap();
+    write(
+        root,
+        k1,
+        &original.replace("\"Brand1\"", "\"Renamedbrand\""),
+    );
+    let update = inc.apply(&[PathBuf::from(k1)]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert!(update.changed.contains(&"drugs/index.html".to_string()));
+    assert!(
+        !update
+            .changed
+            .contains(&"drug-classes/index.html".to_string()),
+        "{:?}",
+        update.changed
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+}

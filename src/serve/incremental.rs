@@ -721,6 +721,16 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
         })
         .collect();
     let any_ref_changed = ref_changed.contains(&true);
+    // What a section's list of its pages shows of each: a page reference (title, URL,
+    // summary). A section of thousands of pages need not render again for a brand renamed
+    // in one of them.
+    let listed_or_moved: Vec<bool> = prev
+        .pages
+        .iter()
+        .zip(&next.pages)
+        .zip(&listed_changed)
+        .map(|((a, b), &listed)| listed || a.url_path != b.url_path)
+        .collect();
     // A page's "Related" reads the treated_by of the conditions it treats.
     let treated_by_changed: Vec<bool> = prev
         .pages
@@ -767,8 +777,6 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
                 .chain(related)
                 .chain(&b.treated_by)
                 .chain(&b.mentioned_on)
-                .chain(&b.pages)
-                .chain(&b.subsections)
                 .chain(b.previous.iter())
                 .chain(b.next.iter())
                 // A translation shows its source's review date (and its drugs).
@@ -776,6 +784,10 @@ fn dirty(prev: &Site, next: &Site) -> (Vec<PageId>, Generated) {
                 .copied()
                 .chain(ancestors)
                 .any(|j| ref_changed[j])
+                || b.pages
+                    .iter()
+                    .chain(&b.subsections)
+                    .any(|&j| listed_or_moved[j])
         };
         dirty[i] = own || (any_ref_changed && shows_changed());
     }
