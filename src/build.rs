@@ -37,6 +37,9 @@ pub struct Outcome {
     pub files: usize,
     pub written: bool,
     pub elapsed: Duration,
+    /// The output this build replaced, moved aside: removed when dropped, or apart with
+    /// [`write::Discarded::detach`].
+    pub discarded: write::Discarded,
 }
 
 impl Outcome {
@@ -184,10 +187,11 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
         written: false,
         elapsed: Duration::ZERO,
         diagnostics: diags,
+        discarded: write::Discarded::default(),
     };
     if let Some(staging) = staging.filter(|_| outcome.passes(opts.strict)) {
         let t = Instant::now();
-        outcome.files = staging.finish(
+        (outcome.files, outcome.discarded) = staging.finish(
             &crate::render::theme::builtin_static(),
             &site.static_files,
             &site.content_assets,

@@ -114,6 +114,9 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Remove outputs a build replaced (started by `build` itself, which does not wait)
+    #[command(name = "remove-discarded", hide = true)]
+    RemoveDiscarded { dirs: Vec<PathBuf> },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,6 +156,12 @@ fn main() -> ExitCode {
                     );
                     if outcome.written {
                         eprintln!("Wrote {} files to {}", outcome.files, opts.output.display());
+                        // The output it replaced is removed apart: deleting thousands of
+                        // files is nothing the user needs to wait for.
+                        match std::env::current_exe() {
+                            Ok(exe) => outcome.discarded.detach(&exe),
+                            Err(_) => drop(outcome.discarded),
+                        }
                         ExitCode::SUCCESS
                     } else {
                         eprintln!(
@@ -260,6 +269,14 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::RemoveDiscarded { dirs } => {
+            for d in dirs {
+                if let Err(e) = formulary::write::remove_discarded(&d) {
+                    eprintln!("error: {e}");
+                }
+            }
+            ExitCode::SUCCESS
         }
         Command::New { kind, name, root } => {
             let kind = match kind {

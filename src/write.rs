@@ -23,6 +23,8 @@ pub enum WriteError {
     Io(PathBuf, io::Error),
     #[error("output path `{0}` is not inside the output directory")]
     Escapes(String),
+    #[error("refusing to remove {0}: it is not an output that formulary replaced")]
+    NotDiscarded(PathBuf),
 }
 
 /// Rejects an output directory that is the site root, contains it, lies inside one of the
@@ -175,7 +177,9 @@ pub fn write_site(
     files
         .par_iter()
         .for_each(|f| staging.write(&f.path, &f.bytes));
-    staging.finish(builtin_static, static_files, content_assets)
+    // The replaced output is removed here, when `_old` is dropped.
+    let (count, _old) = staging.finish(builtin_static, static_files, content_assets)?;
+    Ok(count)
 }
 
 /// An output folder being written: each file goes into the staging folder beside the
@@ -237,13 +241,14 @@ impl Staging {
     }
 
     /// Adds the static files no page took the path of, then swaps the staging folder in
-    /// for the output. Returns the number of files written.
+    /// for the output. Returns the number of files written, and the output it replaced,
+    /// moved aside (with any left over from earlier builds) for the caller to remove.
     pub fn finish(
         mut self,
         builtin_static: &[(String, &'static [u8])],
         static_files: &[Asset],
         content_assets: &[Asset],
-    ) -> Result<usize, WriteError> {
+    ) -> Result<(usize, Discarded), WriteError> {
         if let Some(e) = lock(&self.error).take() {
             return Err(e);
         }
@@ -259,10 +264,11 @@ impl Staging {
         })?;
         let count = written.len() + entries.len();
 
-        // Swap: the old output aside, the new one in, then the old one removed.
+        // Swap: the old output aside (under a name of its own, so that removing it never
+        // meets the next build's), the new one in. Removing the old one is the caller's.
         let output = &self.output;
-        let old = sibling(output, "old");
-        remove_if_ours(&old)?;
+        let mut discarded = Discarded(left_over(output));
+        let old = sibling(output, &format!("{OLD}{}", unique()));
         let had_old = output.exists();
         if had_old {
             fs::rename(output, &old).map_err(|e| WriteError::Io(output.clone(), e))?;
@@ -275,9 +281,9 @@ impl Staging {
         }
         self.finished = true;
         if had_old {
-            let _ = fs::remove_dir_all(&old);
+            discarded.0.push(old);
         }
-        Ok(count)
+        Ok((count, discarded))
     }
 }
 
@@ -287,6 +293,102 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The name of a replaced output moved aside, after `.{output's name}.`.
+const OLD: &str = "old-";
+
+/// A name no other build takes: this process and the time.
+fn unique() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// Replaced outputs beside `output` that an earlier build left (it was stopped while
+/// removing them), and the one name older versions used.
+fn left_over(output: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return Vec::new();
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_discarded(p, Some(&name)))
+        .collect()
+}
+
+/// Whether `path` is a replaced output (of the output named `output`, when given): named
+/// `.{output}.old-…` (or `.{output}.old`), with formulary's marker in it.
+fn is_discarded(path: &Path, output: Option<&str>) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let of = name.strip_prefix('.').and_then(|rest| {
+        rest.rsplit_once(&format!(".{OLD}"))
+            .map(|(o, _)| o)
+            .or_else(|| rest.strip_suffix(".old"))
+    });
+    of.is_some_and(|o| !o.is_empty() && output.is_none_or(|want| want == o))
+        && path.join(MARKER).is_file()
+}
+
+/// Replaced outputs, moved aside. Dropped, they are removed; [`Discarded::detach`] removes
+/// them in a process of their own, so that a command that has finished its work need not
+/// wait for thousands of files to be deleted.
+#[derive(Debug, Default)]
+pub struct Discarded(Vec<PathBuf>);
+
+/// The hidden command that removes replaced outputs (`formulary remove-discarded DIR...`).
+pub const REMOVE_COMMAND: &str = "remove-discarded";
+
+impl Discarded {
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.0
+    }
+
+    /// Starts `exe` (formulary) to remove them, in a process group of its own, and returns
+    /// at once. If it cannot start, they are removed here.
+    pub fn detach(mut self, exe: &Path) {
+        if self.0.is_empty() {
+            return;
+        }
+        let mut cmd = std::process::Command::new(exe);
+        cmd.arg(REMOVE_COMMAND)
+            .args(&self.0)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        if cmd.spawn().is_ok() {
+            self.0.clear();
+        }
+    }
+}
+
+impl Drop for Discarded {
+    fn drop(&mut self) {
+        for p in self.0.drain(..) {
+            let _ = fs::remove_dir_all(p);
+        }
+    }
+}
+
+/// Removes a replaced output that [`Discarded::detach`] handed over, after checking that it
+/// is one: its name, and formulary's marker in it.
+pub fn remove_discarded(path: &Path) -> Result<(), WriteError> {
+    if !is_discarded(path, None) {
+        return Err(WriteError::NotDiscarded(path.to_path_buf()));
+    }
+    fs::remove_dir_all(path).map_err(|e| WriteError::Io(path.to_path_buf(), e))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -409,9 +511,64 @@ mod tests {
         write_site(root, &out, &[f("a/index.html", "two")], &[], &[], &[]).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("gone.txt").exists());
-        assert!(!sibling(&out, "old").exists() && !sibling(&out, "staging").exists());
+        // Nothing beside the output: `write_site` removes the output it replaced.
+        let beside: Vec<_> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, ["public"]);
         assert!(write_site(root, &out, &[f("../escape.html", "x")], &[], &[], &[]).is_err());
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!root.join("escape.html").exists());
+    }
+
+    /// `finish` hands over the output it replaced, and any replaced output an interrupted
+    /// build left; a folder of that name without formulary's marker stays.
+    #[test]
+    fn hands_over_the_replaced_output_and_what_earlier_builds_left() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let out = root.join("public");
+        let one = OutputFile {
+            path: "a/index.html".into(),
+            bytes: b"one".to_vec(),
+        };
+        write_site(root, &out, &[one], &[], &[], &[]).unwrap();
+        let left = root.join(".public.old-1-2");
+        fs::create_dir_all(&left).unwrap();
+        fs::write(left.join(MARKER), MARKER_TEXT).unwrap();
+        let foreign = root.join(".public.old-3-4");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("keep"), "mine").unwrap();
+
+        let staging = Staging::new(root, &out).unwrap();
+        staging.write("a/index.html", b"two");
+        let (_, discarded) = staging.finish(&[], &[], &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        let handed = discarded.paths().to_vec();
+        assert_eq!(handed.len(), 2, "{handed:?}");
+        assert!(handed.contains(&left));
+        let replaced = handed.iter().find(|p| **p != left).unwrap().clone();
+        assert_eq!(
+            fs::read_to_string(replaced.join("a/index.html")).unwrap(),
+            "one"
+        );
+        drop(discarded);
+        assert!(!left.exists() && !replaced.exists());
+        assert!(foreign.join("keep").exists());
+
+        // What the hidden command removes: only a replaced output.
+        assert!(remove_discarded(&foreign).is_err());
+        assert!(remove_discarded(&out).is_err());
+        assert!(foreign.exists() && out.join("a/index.html").exists());
+        let (_, discarded) = Staging::new(root, &out)
+            .unwrap()
+            .finish(&[], &[], &[])
+            .unwrap();
+        let [replaced] = discarded.paths() else {
+            panic!("{:?}", discarded.paths())
+        };
+        remove_discarded(replaced).unwrap();
+        assert!(!replaced.exists());
     }
 }

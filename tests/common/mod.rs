@@ -174,15 +174,37 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
     );
 }
 
-/// The staging and old siblings a build may leave next to `out`.
+/// The siblings a build left next to `out` (`.{name}.staging`, `.{name}.old-…`). A build
+/// hands the output it replaced to a process of its own to delete, so that one is given a
+/// few seconds to go.
 pub fn leftover_siblings(out: &Path) -> Vec<PathBuf> {
     let name = out.file_name().unwrap().to_string_lossy().into_owned();
     let parent = out.parent().unwrap();
-    [format!(".{name}.staging"), format!(".{name}.old")]
-        .into_iter()
-        .map(|n| parent.join(n))
-        .filter(|p| p.exists())
-        .collect()
+    let siblings = || -> Vec<PathBuf> {
+        let prefix = format!(".{name}.");
+        // No parent folder: nothing was left.
+        let Ok(entries) = std::fs::read_dir(parent) else {
+            return Vec::new();
+        };
+        let mut v: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .collect();
+        v.sort();
+        v
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let left = siblings();
+        let staging = left
+            .iter()
+            .any(|p| p.to_string_lossy().ends_with(".staging"));
+        if left.is_empty() || staging || std::time::Instant::now() > deadline {
+            return left;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 pub fn read(path: impl AsRef<Path>) -> String {
