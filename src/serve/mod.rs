@@ -168,7 +168,7 @@ fn rebuild(inc: &mut incremental::Incremental, batch: &[PathBuf], shared: &Share
     let start = Instant::now();
     let mut early: Option<(std::time::Duration, Vec<String>)> = None;
     let update = inc.apply_with(batch, &mut |u, files| {
-        publish(shared, u, Some(files), &id, None);
+        publish(shared, u, files, &id, None);
         early = Some((start.elapsed(), u.changed.clone()));
     });
     diagnostic::print(&update.diagnostics, Format::Human);
@@ -177,11 +177,12 @@ fn rebuild(inc: &mut incremental::Incremental, batch: &[PathBuf], shared: &Share
         "{}",
         rebuild_line(batch, &update, took, early.as_ref().map(|e| e.0))
     );
-    let files = update.ok.then(|| inc.files());
+    let files = inc.files();
     match early {
         None => publish(shared, &update, files, &id, None),
         Some((_, before)) => {
-            // Only the pages showing what changed since reload; all do for an error.
+            // Only the pages showing a file that changed after the hand-over reload; on an
+            // error, every page does, to show it.
             let later: Vec<&str> = update
                 .changed
                 .iter()
@@ -196,18 +197,18 @@ fn rebuild(inc: &mut incremental::Incremental, batch: &[PathBuf], shared: &Share
     }
 }
 
-/// Serves `update`: its files (or, when it failed, the last good ones with its errors),
+/// Serves `update`: `files` (or, when it failed, the last good ones with its errors),
 /// then tells the open pages. They reload, or swap their stylesheets when only those
 /// changed; with `only`, just the pages showing one of those output paths reload.
 fn publish(
     shared: &Shared,
     update: &incremental::Update,
-    files: Option<&incremental::Files>,
+    files: &Files,
     id: &str,
     only: Option<&[&str]>,
 ) {
     let old = shared.current();
-    let Some(files) = files.filter(|_| update.ok) else {
+    if !update.ok {
         shared.replace(Snapshot {
             files: old.files.clone(),
             diagnostics: update.diagnostics.clone(),
@@ -215,7 +216,7 @@ fn publish(
         });
         let _ = shared.events.send(("reload", id.to_string()));
         return;
-    };
+    }
     let old_ok = old.files.is_some()
         && old
             .diagnostics

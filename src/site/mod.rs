@@ -284,10 +284,10 @@ impl Site {
     }
 
     /// Lets go of what only loading, the checks, the search index and the bodies' render
-    /// read: each page's Markdown body, prose blocks and links. The front matter stays, for diagnostics that
-    /// point into it. A build calls this before it renders, which reads neither, so that the
-    /// pages being rendered are not held beside every page's source; serve keeps them for
-    /// the next edit.
+    /// read: each page's Markdown body, prose blocks and links. The front matter stays, for
+    /// diagnostics that point into it. A build calls this before it renders the pages, which
+    /// read neither, so that the pages being rendered are not held beside every page's
+    /// source; serve keeps them for the next edit.
     pub fn shed_bodies(&mut self) {
         use rayon::prelude::*;
         self.pages.par_iter_mut().for_each(|page| {
