@@ -277,8 +277,7 @@ impl Site {
     pub fn shed_prose(&mut self) {
         self.pages.par_iter_mut().for_each(|page| {
             if let Some(src) = Arc::get_mut(&mut page.source) {
-                let a = &mut src.analysis;
-                (a.blocks, a.html, a.html_ids) = Default::default();
+                shed_prose_of(&mut src.analysis);
             }
         });
     }
@@ -289,13 +288,12 @@ impl Site {
     /// read neither, so that the pages being rendered are not held beside every page's
     /// source; serve keeps them for the next edit.
     pub fn shed_bodies(&mut self) {
-        use rayon::prelude::*;
         self.pages.par_iter_mut().for_each(|page| {
             if let Some(src) = Arc::get_mut(&mut page.source) {
                 src.text.truncate(src.body_start);
                 src.text.shrink_to_fit();
-                let a = &mut src.analysis;
-                (a.blocks, a.html, a.links, a.html_ids) = Default::default();
+                shed_prose_of(&mut src.analysis);
+                src.analysis.links = Vec::new();
             }
             page.links = Arc::from([]);
             page.unknown_refs = Vec::new();
@@ -1273,6 +1271,12 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+/// What only the checks and the search index read of a body: its prose blocks, and where
+/// and what its raw HTML is.
+fn shed_prose_of(a: &mut markdown::Analysis) {
+    (a.blocks, a.html, a.html_ids) = Default::default();
 }
 
 /// One page's body, rendered or reused.
