@@ -80,19 +80,20 @@ pub fn load_and_check(
     base_url: Option<&str>,
     drafts: bool,
 ) -> Result<(Site, Vec<Diagnostic>), BuildError> {
-    load_and_check_with(root, base_url, drafts, |_| (), |_| ())
+    load_and_check_with(root, base_url, drafts, |_| || (), |_| ())
         .map(|(site, diags, ())| (site, diags))
 }
 
-/// [`load_and_check`] that also runs `beside` on the model while the checks run (a build
-/// makes the search index there: it reads only the model, and fills the cores the
-/// longest check leaves idle), then `after` once both are done, before the bodies are
+/// [`load_and_check`] that also runs what `beside` makes of the model's pages while the
+/// rest of the model is built and checked (a build makes the search index there: it reads
+/// only the pages and their URLs, and fills the cores that building the names and the
+/// longest check leave idle), then `after` once both are done, before the bodies are
 /// rendered (a build lets go there of what only they read).
-pub fn load_and_check_with<T: Send>(
+pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
-    beside: impl FnOnce(&Site) -> T + Send,
+    beside: impl FnOnce(&Site) -> B,
     after: impl FnOnce(&mut Site),
 ) -> Result<(Site, Vec<Diagnostic>, T), BuildError> {
     let config = load_config(root, base_url)?;
@@ -101,14 +102,19 @@ pub fn load_and_check_with<T: Send>(
     timing("load", t);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     let t = Instant::now();
+    let mut site = Site::pages_of(config, loaded);
+    let beside = beside(&site);
     // The bodies' HTML comes after the checks and the index, which do not read it: it is
     // then never held beside every page's prose and the index's lists.
-    let mut site = Site::build_model(config, loaded);
-    timing("model", t);
-    let t = Instant::now();
-    let (checked, extra) = rayon::join(|| crate::checks::run(&site), || beside(&site));
+    let (extra, checked) = rayon::join(beside, || {
+        site.complete_model();
+        timing("model", t);
+        let t = Instant::now();
+        let checked = crate::checks::run(&site);
+        timing("checks", t);
+        checked
+    });
     diags.extend(checked);
-    timing("checks", t);
     after(&mut site);
     let t = Instant::now();
     site.render_bodies();
@@ -150,7 +156,10 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
         &opts.root,
         opts.base_url.as_deref(),
         opts.drafts,
-        crate::search::index_files,
+        |site| {
+            let pages = crate::search::IndexedSite::of(site);
+            move || crate::search::index_files_of(&pages)
+        },
         Site::shed_prose,
     )?;
     // The bodies are rendered; rendering the pages needs only the model.

@@ -768,7 +768,8 @@ fn rendering_reads_nothing_the_build_sheds() {
 
 /// A build runs the checks and makes the search index before it renders the bodies; neither
 /// may read what rendering them makes (the HTML, the autolinks, `mentioned_on`), or what they
-/// find would change with it.
+/// find would change with it. The index is made earlier still, from the model's pages and
+/// URLs alone (beside its names and links): it must be the same as from the whole model.
 #[test]
 fn checks_and_index_read_nothing_the_bodies_make() {
     use formulary::site::Site;
@@ -783,6 +784,11 @@ fn checks_and_index_read_nothing_the_bodies_make() {
              Alendronate and raloxifene are named here.\n",
         )],
     );
+    let config = formulary::build::load_config(root, None).unwrap();
+    let pages_only = Site::pages_of(config, formulary::load::load(root, false));
+    assert!(pages_only.drug_index.is_empty());
+    assert!(pages_only.pages.iter().all(|p| p.links.is_empty()));
+    let early_index = formulary::search::index_files(&pages_only);
     let config = formulary::build::load_config(root, None).unwrap();
     let mut site = Site::build_model(config, formulary::load::load(root, false));
     assert!(site.pages.iter().all(|p| p.content_html.is_empty()));
@@ -803,4 +809,6 @@ fn checks_and_index_read_nothing_the_bodies_make() {
         before.0
     );
     assert_eq!(before, after);
+    assert!(!early_index.is_empty());
+    assert_eq!(early_index, after.1);
 }

@@ -2,11 +2,12 @@
 //! key, then written as a manifest, prefix shards and document chunks (see the module
 //! documentation of [`crate::search`]).
 
+use super::model::{IndexedPage, IndexedSite};
 use super::text::{self, Stem};
 use super::{ALPHABET, DIR, NAME, SUMMARY, TITLE};
 use crate::markdown::BlockKind;
 use crate::render::OutputFile;
-use crate::site::{LangId, Page, PageId, PageKind, Site};
+use crate::site::{LangId, PageId, PageKind, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -58,7 +59,7 @@ pub(super) struct PageWords {
 }
 
 /// The names a page owns: kept whole and findable with a typo.
-fn names_of(page: &Page) -> Vec<&str> {
+fn names_of(page: &IndexedPage) -> Vec<&str> {
     let front = &page.source.front;
     let mut names = Vec::new();
     match page.kind {
@@ -111,7 +112,7 @@ pub(super) struct Scratch {
 /// Reads one page: its keys and weights, and its name words; each distinct word form of
 /// the page counts once in `forms`.
 pub(super) fn page_words(
-    page: &Page,
+    page: &IndexedPage,
     stem: &Stem,
     forms: &mut Forms,
     scratch: &mut Scratch,
@@ -416,9 +417,9 @@ pub(super) struct Words {
 impl Words {
     /// Reads every page of one language (in parallel, a batch at a time), stemming its
     /// words by that language.
-    pub(super) fn read(site: &Site, lang: LangId) -> Words {
+    pub(super) fn read(site: &IndexedSite, lang: LangId) -> Words {
         let t = std::time::Instant::now();
-        let stem = Stem::new(&site.languages[lang].code);
+        let stem = Stem::new(&site.languages[lang].0);
         let mut order: Vec<PageId> = (0..site.pages.len())
             .filter(|&id| site.pages[id].lang == lang)
             .collect();
@@ -448,7 +449,7 @@ impl Words {
                 list.sort_unstable();
             }
         }
-        let docs = order.iter().map(|&id| doc_of(site, id)).collect();
+        let docs = order.iter().map(|&id| doc_of(&site.pages[id])).collect();
         crate::build::timing("search words", t);
         Words {
             merged,
@@ -459,14 +460,17 @@ impl Words {
 }
 
 /// What a result shows of a page: `[title, url, summary]`.
-pub(super) fn doc_of(site: &Site, id: PageId) -> [String; 3] {
-    let p = &site.pages[id];
-    [p.title().to_string(), site.url(id), p.summary().to_string()]
+pub(super) fn doc_of(p: &IndexedPage) -> [String; 3] {
+    [
+        p.title().to_string(),
+        p.url.clone(),
+        p.summary().to_string(),
+    ]
 }
 
 impl Index {
     /// Reads every page of one language of the model.
-    pub fn build(site: &Site, lang: LangId) -> Index {
+    pub fn build(site: &IndexedSite, lang: LangId) -> Index {
         let words = Words::read(site, lang);
         let t = std::time::Instant::now();
         let fragments = words.merged.fragments();
@@ -626,12 +630,17 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// each language has its own index of its own pages, stemmed for it. None when
 /// [`super::enabled`] says not.
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
+    index_files_of(&IndexedSite::of(site))
+}
+
+/// [`index_files`] from what the index reads of the model.
+pub fn index_files_of(site: &IndexedSite) -> Vec<OutputFile> {
     if !super::enabled() {
         return Vec::new();
     }
     let t = std::time::Instant::now();
     let files = (0..site.languages.len())
-        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].prefix))
+        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].1))
         .collect();
     crate::build::timing("search", t);
     files

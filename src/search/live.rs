@@ -4,6 +4,7 @@
 //! any edits the files equal those of a full build ([`super::index_files`]).
 
 use super::index::{self, doc_of, page_words, Forms, Key, Posting, Scratch, Words, CHUNK};
+use super::model::{IndexedPage, IndexedSite};
 use super::text::{self, Stem};
 use crate::render::OutputFile;
 use crate::site::{LangId, PageId, Site};
@@ -45,7 +46,7 @@ pub struct Changes {
 impl Live {
     /// Reads every page of language `lang`; returns the state and every index file.
     pub fn new(site: &Site, lang: LangId) -> (Live, Vec<OutputFile>) {
-        let words = Words::read(site, lang);
+        let words = Words::read(&IndexedSite::of(site), lang);
         let fragments: BTreeMap<String, String> = words.merged.fragments().into_iter().collect();
         let mut doc_of = vec![0; site.pages.len()];
         for (doc, &id) in words.order.iter().enumerate() {
@@ -96,7 +97,7 @@ impl Live {
             }
             let doc = self.doc_of[id];
             self.reread(prev, site, id, &stem, &mut touched, &mut fuzzy_touched);
-            let d = doc_of(site, id);
+            let d = doc_of(&IndexedPage::of(site, id));
             if self.words.docs[doc as usize] != d {
                 self.words.docs[doc as usize] = d;
                 chunks.insert(doc as usize / CHUNK);
@@ -146,8 +147,18 @@ impl Live {
         let doc = self.doc_of[id];
         let (mut old_forms, mut new_forms) = (Forms::default(), Forms::default());
         let mut scratch = Scratch::default();
-        let old = page_words(&prev.pages[id], stem, &mut old_forms, &mut scratch);
-        let new = page_words(&site.pages[id], stem, &mut new_forms, &mut scratch);
+        let old = page_words(
+            &IndexedPage::of(prev, id),
+            stem,
+            &mut old_forms,
+            &mut scratch,
+        );
+        let new = page_words(
+            &IndexedPage::of(site, id),
+            stem,
+            &mut new_forms,
+            &mut scratch,
+        );
         let m = &mut self.words.merged;
 
         let old_keys: HashMap<&Key, u8> = old.keys.iter().map(|(k, w)| (k, *w)).collect();
@@ -370,11 +381,12 @@ mod tests {
             for f in changes.written {
                 files.insert(f.path, f.bytes);
             }
-            let want: BTreeMap<String, Vec<u8>> = super::super::Index::build(&next, 0)
-                .files("")
-                .into_iter()
-                .map(|f| (f.path, f.bytes))
-                .collect();
+            let want: BTreeMap<String, Vec<u8>> =
+                super::super::Index::build(&IndexedSite::of(&next), 0)
+                    .files("")
+                    .into_iter()
+                    .map(|f| (f.path, f.bytes))
+                    .collect();
             assert_eq!(
                 files.keys().collect::<Vec<_>>(),
                 want.keys().collect::<Vec<_>>(),

@@ -48,10 +48,12 @@
 
 pub mod index;
 pub mod live;
+pub mod model;
 pub mod query;
 pub mod text;
 
-pub use index::{index_files, Index};
+pub use index::{index_files, index_files_of, Index};
+pub use model::IndexedSite;
 
 /// The letters of postings, each worth its position.
 pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

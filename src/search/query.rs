@@ -336,7 +336,7 @@ mod tests {
             std::fs::write(path, t).unwrap();
         }
         let (site, _) = crate::build::load_and_check(dir.path(), None, false).unwrap();
-        let out = Index::build(&site, 0).files("");
+        let out = Index::build(&crate::search::IndexedSite::of(&site), 0).files("");
         (dir, out)
     }
 

@@ -361,18 +361,32 @@ impl Site {
     /// a build runs them first, so that every page's HTML is not held beside every page's
     /// prose and the search index's lists.
     pub fn build_model(config: Config, loaded: Loaded) -> Site {
-        let mut site = Site::assemble(config, loaded, None);
-        let site_paths = site.site_paths();
-        let links: Vec<Arc<[ResolvedLink]>> = site
+        let mut site = Site::pages_of(config, loaded);
+        site.complete_model();
+        site
+    }
+
+    /// The model's pages, URLs, sections, references and medicines, but not yet its names
+    /// (A to Z, autolinks), links or `treated_by`: what the search index reads, so that a
+    /// build can make it beside the rest of the model. [`Site::complete_model`] adds those.
+    pub fn pages_of(config: Config, loaded: Loaded) -> Site {
+        Site::assemble(config, loaded, None)
+    }
+
+    /// Completes a model from [`Site::pages_of`] up to its bodies, as
+    /// [`Site::build_model`] describes.
+    pub fn complete_model(&mut self) {
+        self.names_from(None);
+        let site_paths = self.site_paths();
+        let links: Vec<Arc<[ResolvedLink]>> = self
             .pages
             .par_iter()
-            .map(|page| site.resolve_links(page, &site_paths))
+            .map(|page| self.resolve_links(page, &site_paths))
             .collect();
-        for (page, links) in site.pages.iter_mut().zip(links) {
+        for (page, links) in self.pages.iter_mut().zip(links) {
             page.links = links;
         }
-        site.treated_by_edges();
-        site
+        self.treated_by_edges();
     }
 
     /// Renders every body (in parallel) with the links the model resolved, then finds the
@@ -393,14 +407,15 @@ impl Site {
     /// the same source, the same link targets and no changed autolink name in its text.
     pub fn build_reusing(config: Config, loaded: Loaded, prev: Option<&Site>) -> Site {
         let mut site = Site::assemble(config, loaded, prev);
+        site.names_from(prev);
         site.resolve_and_render_bodies(prev);
         site.treated_by_edges();
         site.mentioned_on_edges();
         site
     }
 
-    /// The model up to its links and bodies: pages, URLs, references, names and matchers
-    /// (those reused from `prev` where nothing they depend on changed).
+    /// The model up to its names, links and bodies: pages, URLs, sections, references and
+    /// medicines (those reused from `prev` where nothing they depend on changed).
     fn assemble(config: Config, loaded: Loaded, prev: Option<&Site>) -> Site {
         let base_path = config.base_path();
         let base_url = config.base_url_slash();
@@ -788,24 +803,6 @@ impl Site {
                 .map(Date);
         }
 
-        // The names (A to Z, autolinks) depend only on the drug-class and condition pages'
-        // front matter (and their sources') and URLs: with those unchanged, the previous
-        // build's are reused.
-        let names_reusable = prev.filter(|p| {
-            p.base_path == base_path
-                && p.config.links.autolink == config.links.autolink
-                && p.languages == languages
-                && p.pages.len() == pages.len()
-                && p.pages.iter().zip(&pages).all(|(a, b)| {
-                    a.source.content_path == b.source.content_path
-                        && a.kind == b.kind
-                        && (!matches!(b.kind, PageKind::DrugClass | PageKind::Condition)
-                            || (Arc::ptr_eq(&a.source, &b.source)
-                                || a.source.text[..a.source.body_start]
-                                    == b.source.text[..b.source.body_start])
-                                && same_list(&a.drugs, &b.drugs))
-                })
-        });
         let mut site = Site {
             drug_index: Arc::new(Vec::new()),
             autolinkers: Vec::new(),
@@ -831,14 +828,37 @@ impl Site {
             .iter()
             .map(|p| (p.url_path.clone(), p.id))
             .collect();
-        if let Some(p) = names_reusable {
-            site.drug_index = p.drug_index.clone();
-            site.autolinkers = p.autolinkers.clone();
-            site.autolink_names = p.autolink_names.clone();
-        } else {
-            site.build_names();
-        }
         site
+    }
+
+    /// The A to Z, the autolink matchers and the list of autolinked names: `prev`'s when
+    /// nothing they depend on changed, else made anew.
+    fn names_from(&mut self, prev: Option<&Site>) {
+        // The names (A to Z, autolinks) depend only on the drug-class and condition pages'
+        // front matter (and their sources') and URLs: with those unchanged, the previous
+        // build's are reused.
+        let names_reusable = prev.filter(|p| {
+            p.base_path == self.base_path
+                && p.config.links.autolink == self.config.links.autolink
+                && p.languages == self.languages
+                && p.pages.len() == self.pages.len()
+                && p.pages.iter().zip(&self.pages).all(|(a, b)| {
+                    a.source.content_path == b.source.content_path
+                        && a.kind == b.kind
+                        && (!matches!(b.kind, PageKind::DrugClass | PageKind::Condition)
+                            || (Arc::ptr_eq(&a.source, &b.source)
+                                || a.source.text[..a.source.body_start]
+                                    == b.source.text[..b.source.body_start])
+                                && same_list(&a.drugs, &b.drugs))
+                })
+        });
+        if let Some(p) = names_reusable {
+            self.drug_index = p.drug_index.clone();
+            self.autolinkers = p.autolinkers.clone();
+            self.autolink_names = p.autolink_names.clone();
+        } else {
+            self.build_names();
+        }
     }
 
     /// A matcher for the names whose autolink target differs from `prev`'s (none when

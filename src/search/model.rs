@@ -1,0 +1,69 @@
+//! What the index reads of the site model: each page's source, medicines and URL, and the
+//! languages. It is taken from the model once its pages and URLs are known, before its
+//! names and links, so that a build makes the index beside the rest of the model and the
+//! checks; and it holds the sources by reference, so taking it copies no text.
+
+use crate::load::Source;
+use crate::markdown::Heading;
+use crate::site::{drugs::Drug, LangId, PageKind, Site};
+use std::sync::Arc;
+
+/// One page as the index reads it.
+pub struct IndexedPage {
+    pub source: Arc<Source>,
+    pub kind: PageKind,
+    pub lang: LangId,
+    pub drugs: Arc<[Drug]>,
+    /// Below the base path, as pages are ordered by (`drug-classes/serms/`).
+    pub url_path: String,
+    /// With the base path, as results link to it.
+    pub url: String,
+}
+
+impl IndexedPage {
+    pub fn of(site: &Site, id: usize) -> IndexedPage {
+        let p = &site.pages[id];
+        IndexedPage {
+            source: p.source.clone(),
+            kind: p.kind,
+            lang: p.lang,
+            drugs: p.drugs.clone(),
+            url_path: p.url_path.clone(),
+            url: site.url(id),
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        &self.source.front.title
+    }
+
+    pub fn summary(&self) -> &str {
+        self.source.front.summary.as_deref().unwrap_or("")
+    }
+
+    pub fn headings(&self) -> &[Heading] {
+        &self.source.analysis.headings
+    }
+}
+
+/// Every page as the index reads it, by page id, and each language's code and URL prefix.
+pub struct IndexedSite {
+    pub pages: Vec<IndexedPage>,
+    /// `(code, prefix)` by language.
+    pub languages: Vec<(String, String)>,
+}
+
+impl IndexedSite {
+    pub fn of(site: &Site) -> IndexedSite {
+        IndexedSite {
+            pages: (0..site.pages.len())
+                .map(|id| IndexedPage::of(site, id))
+                .collect(),
+            languages: site
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), l.prefix.clone()))
+                .collect(),
+        }
+    }
+}
