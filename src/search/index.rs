@@ -419,7 +419,7 @@ impl Words {
     /// words by that language.
     pub(super) fn read(site: &IndexedSite, lang: LangId) -> Words {
         let t = std::time::Instant::now();
-        let stem = Stem::new(&site.languages[lang].0);
+        let stem = Stem::new(&site.languages[lang].code);
         let mut order: Vec<PageId> = (0..site.pages.len())
             .filter(|&id| site.pages[id].lang == lang)
             .collect();
@@ -640,7 +640,7 @@ pub fn index_files_of(site: &IndexedSite) -> Vec<OutputFile> {
     }
     let t = std::time::Instant::now();
     let files = (0..site.languages.len())
-        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].1))
+        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].prefix))
         .collect();
     crate::build::timing("search", t);
     files

@@ -46,11 +46,16 @@ impl IndexedPage {
     }
 }
 
-/// Every page as the index reads it, by page id, and each language's code and URL prefix.
+/// A language as the index reads it: its code (which stemmer) and URL prefix (`es/`).
+pub struct IndexedLanguage {
+    pub code: String,
+    pub prefix: String,
+}
+
+/// Every page as the index reads it, by page id, and every language.
 pub struct IndexedSite {
     pub pages: Vec<IndexedPage>,
-    /// `(code, prefix)` by language.
-    pub languages: Vec<(String, String)>,
+    pub languages: Vec<IndexedLanguage>,
 }
 
 impl IndexedSite {
@@ -62,7 +67,10 @@ impl IndexedSite {
             languages: site
                 .languages
                 .iter()
-                .map(|l| (l.code.clone(), l.prefix.clone()))
+                .map(|l| IndexedLanguage {
+                    code: l.code.clone(),
+                    prefix: l.prefix.clone(),
+                })
                 .collect(),
         }
     }

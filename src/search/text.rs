@@ -299,8 +299,9 @@ impl Stem {
 
     pub fn stem<'a>(&self, token: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.0 {
-            // Numbers and codes ("5000", "ht3") are kept as they are.
-            Some(s) if token.chars().any(|c| !c.is_numeric()) => s.stem(token),
+            // Numbers and codes ("5000", "ht3", "covid19s") are kept as they are: the
+            // stemmers are made for words, and a token with a digit in it is not one.
+            Some(s) if !token.chars().any(char::is_numeric) => s.stem(token),
             _ => std::borrow::Cow::Borrowed(token),
         }
     }
@@ -498,6 +499,8 @@ mod tests {
         assert_eq!(en.stem("breaking"), "break");
         assert_eq!(en.stem("medicines"), "medicin");
         assert_eq!(en.stem("5000"), "5000");
+        assert_eq!(en.stem("covid19s"), "covid19s");
+        assert_eq!(en.stem("ht3"), "ht3");
         let fr = Stem::new("fr");
         assert_eq!(fr.stem("médicaments"), fr.stem("médicament"));
         let none = Stem::new("ja");
