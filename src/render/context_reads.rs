@@ -10,10 +10,12 @@ use tera::Tera;
 /// What Tera prints the whole context for.
 const WHOLE_CONTEXT: &str = "__tera_context";
 
-/// The first names of every variable the templates look up.
+/// The first names of every variable the templates look up, and the names of the fields
+/// they look up in them.
 #[derive(Debug, Default)]
 pub struct ContextReads {
     names: HashSet<String>,
+    fields: HashSet<String>,
 }
 
 impl ContextReads {
@@ -29,6 +31,11 @@ impl ContextReads {
     /// Whether a template can read the context's `name`.
     pub fn reads(&self, name: &str) -> bool {
         self.names.contains(name) || self.names.contains(WHOLE_CONTEXT)
+    }
+
+    /// Whether a template can read a field `name` of some value (`letter.parts`).
+    pub fn reads_field(&self, name: &str) -> bool {
+        self.fields.contains(name) || self.names.contains(WHOLE_CONTEXT)
     }
 
     fn nodes(&mut self, nodes: &[Node]) {
@@ -113,8 +120,17 @@ impl ContextReads {
     }
 
     /// `a.b[c.d]["e"]` looks up `a` and `c`: the name at the start and each name that
-    /// opens a square bracket.
+    /// opens a square bracket; and the fields `b` and `d`.
     fn ident(&mut self, ident: &str) {
+        for (i, _) in ident.match_indices('.') {
+            let rest = &ident[i + 1..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if end > 0 {
+                self.fields.insert(rest[..end].to_string());
+            }
+        }
         let starts = std::iter::once(0).chain(ident.match_indices('[').map(|(i, _)| i + 1));
         for start in starts {
             let rest = &ident[start..];
@@ -160,6 +176,21 @@ mod tests {
             "{{ __tera_context }}",
         ] {
             assert!(reads(t).reads("drugs"), "{t}");
+        }
+    }
+
+    #[test]
+    fn fields_read_anywhere_count() {
+        for t in [
+            "{{ letter.parts }}",
+            "{% for p in letters.0.parts %}{{ p }}{% endfor %}",
+            "{{ x[letter.parts] }}",
+            "{{ __tera_context }}",
+        ] {
+            assert!(reads(t).reads_field("parts"), "{t}");
+        }
+        for t in ["{{ parts }}", "{{ letter.part }}", "{{ x[\"parts\"] }}"] {
+            assert!(!reads(t).reads_field("parts"), "{t}");
         }
     }
 

@@ -161,7 +161,7 @@ impl Renderer {
             tera,
             sources,
             contexts: BaseContexts::default(),
-            a_to_z: AToZLists::new(reads.reads("drugs"), reads.reads("letters")),
+            a_to_z: AToZLists::new(&reads),
         })
     }
 
@@ -383,12 +383,21 @@ impl Renderer {
             "page",
             &context::generated_page(site, lang, &title, "drugs", "drugs/"),
         );
+        // A letter's parts: runs of its entries, each rendered on its own.
+        let render_part = |entries: Vec<Value>| {
+            let mut ctx = base.lend(lang);
+            ctx.insert_value("entries", Value::Array(entries));
+            self.render(a_to_z::PART_TEMPLATE, ctx.context())
+        };
         let html = self
             .a_to_z
-            .render_with(site, lang, &mut ctx, |ctx| {
+            .render_with(site, lang, &mut ctx, &render_part, |ctx| {
                 self.render("drugs.html", ctx.context())
             })
-            .map_err(|e| theme::template_error(&e, &self.sources, "drugs.html"))??;
+            .map_err(|f| match f {
+                a_to_z::Failure::Value(e) => theme::template_error(&e, &self.sources, "drugs.html"),
+                a_to_z::Failure::Part(d) => d,
+            })??;
         Ok(OutputFile {
             path: format!("{}drugs/index.html", site.languages[lang].prefix),
             bytes: html.into_bytes(),
