@@ -43,6 +43,19 @@ impl Source {
         &self.text[self.body_start..]
     }
 
+    pub fn title(&self) -> &str {
+        &self.front.title
+    }
+
+    /// The summary, or "" when there is none.
+    pub fn summary(&self) -> &str {
+        self.front.summary.as_deref().unwrap_or("")
+    }
+
+    pub fn headings(&self) -> &[crate::markdown::Heading] {
+        &self.analysis.headings
+    }
+
     /// A diagnostic at a byte offset of the body.
     pub fn diag_at_body(&self, d: Diagnostic, body_offset: usize) -> Diagnostic {
         d.at_offset(&self.text, self.body_start + body_offset)

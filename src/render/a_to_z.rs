@@ -18,10 +18,12 @@ use super::context::{page_ref, PageRef};
 use crate::diagnostic::Diagnostic;
 use crate::site::drugs::{letter_of, DrugName};
 use crate::site::{LangId, Site};
+use fnv::FnvHasher;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::Hasher;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
@@ -254,11 +256,11 @@ impl AToZLists {
             .map(|(_, range)| runs(names, range.clone()))
             .collect();
         let key = |run: &Range<usize>| {
-            let mut h = Fnv::default();
+            let mut h = FnvHasher::default();
             for id in &lists.ids[run.clone()] {
                 h.write(&id.to_le_bytes());
             }
-            h.0
+            h.finish()
         };
         let mut old = std::mem::take(&mut lists.parts);
         let mut todo: Vec<(u64, Range<usize>)> = Vec::new();
@@ -344,33 +346,16 @@ impl<'a> EntryMaker<'a> {
     }
 }
 
-/// FNV-1a, 64 bits: where runs are cut, and a run's key.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 /// The runs of one letter's entries, by [`RUN`] and [`MAX_RUN`]: a cut depends only on the
 /// names around it, so a name added or taken away changes only its own run (or two).
 fn runs(names: &[DrugName], range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = range.start;
     for i in range.clone() {
-        let mut h = Fnv::default();
+        // FNV-1a: the same cut on every machine and every run.
+        let mut h = FnvHasher::default();
         h.write(names[i].name.as_bytes());
-        if h.0 % RUN == 0 || i + 1 - start >= MAX_RUN || i + 1 == range.end {
+        if h.finish() % RUN == 0 || i + 1 - start >= MAX_RUN || i + 1 == range.end {
             out.push(start..i + 1);
             start = i + 1;
         }

@@ -8,8 +8,10 @@ use super::{ALPHABET, DIR, NAME, SUMMARY, TITLE};
 use crate::markdown::BlockKind;
 use crate::render::OutputFile;
 use crate::site::{LangId, PageId, PageKind, Site};
+use fnv::FnvHasher;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// A shard is split by the next character of its prefix once it is larger than this.
@@ -142,9 +144,9 @@ pub(super) fn page_words(
             },
         )
     };
-    add(page.title(), TITLE);
-    add(page.summary(), SUMMARY);
-    for h in page.headings() {
+    add(page.source.title(), TITLE);
+    add(page.source.summary(), SUMMARY);
+    for h in page.source.headings() {
         add(&h.title, super::HEADING);
     }
     for b in &page.source.analysis.blocks {
@@ -184,7 +186,11 @@ pub(super) fn page_words(
         e.1 += tf;
     }
     let mut name_words = Vec::new();
-    for n in names.iter().copied().chain(std::iter::once(page.title())) {
+    for n in names
+        .iter()
+        .copied()
+        .chain(std::iter::once(page.source.title()))
+    {
         let w = text::whole(n);
         if !w.is_empty() {
             by_key.entry(Key::new(&w)).or_default().0 |= NAME;
@@ -462,9 +468,9 @@ impl Words {
 /// What a result shows of a page: `[title, url, summary]`.
 pub(super) fn doc_of(p: &IndexedPage) -> [String; 3] {
     [
-        p.title().to_string(),
+        p.source.title().to_string(),
         p.url.clone(),
-        p.summary().to_string(),
+        p.source.summary().to_string(),
     ]
 }
 
@@ -566,7 +572,7 @@ pub(super) fn write_files_keeping(
             .collect::<Vec<_>>(),
     );
 
-    let mut version = Fnv::default();
+    let mut version = FnvHasher::default();
     let mut files = Vec::new();
     let mut hashes = Vec::with_capacity(made.len());
     for (path, hash, bytes) in made {
@@ -584,7 +590,7 @@ pub(super) fn write_files_keeping(
     let names: Vec<String> = leaves.into_iter().map(|(l, _)| l).collect();
     let manifest = serde_json::json!({
         "version": 1,
-        "v": format!("{:016x}", version.0),
+        "v": format!("{:016x}", version.finish()),
         "docs": docs.len(),
         "chunk": CHUNK,
         "shards": names,
@@ -602,27 +608,10 @@ pub(super) fn write_files_keeping(
 
 /// FNV-1a, 64 bits: the hash of each index file, and of their hashes for the manifest's
 /// version.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 fn fnv(bytes: &[u8]) -> u64 {
-    let mut h = Fnv::default();
+    let mut h = FnvHasher::default();
     h.write(bytes);
-    h.0
+    h.finish()
 }
 
 /// The search index files of a site: `search/index.json`, `search/terms-*.json`,

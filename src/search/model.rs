@@ -4,7 +4,6 @@
 //! checks; and it holds the sources by reference, so taking it copies no text.
 
 use crate::load::Source;
-use crate::markdown::Heading;
 use crate::site::{drugs::Drug, LangId, PageKind, Site};
 use std::sync::Arc;
 
@@ -31,18 +30,6 @@ impl IndexedPage {
             url_path: p.url_path.clone(),
             url: site.url(id),
         }
-    }
-
-    pub fn title(&self) -> &str {
-        &self.source.front.title
-    }
-
-    pub fn summary(&self) -> &str {
-        self.source.front.summary.as_deref().unwrap_or("")
-    }
-
-    pub fn headings(&self) -> &[Heading] {
-        &self.source.analysis.headings
     }
 }
 

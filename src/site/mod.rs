@@ -147,15 +147,15 @@ impl Page {
     }
 
     pub fn title(&self) -> &str {
-        &self.source.front.title
+        self.source.title()
     }
 
     pub fn summary(&self) -> &str {
-        self.source.front.summary.as_deref().unwrap_or("")
+        self.source.summary()
     }
 
     pub fn headings(&self) -> &[Heading] {
-        &self.source.analysis.headings
+        self.source.headings()
     }
 
     /// Every id a link's `#anchor` may name on this page.
