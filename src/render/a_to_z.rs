@@ -288,17 +288,14 @@ impl AToZLists {
             .collect::<Result<_, Failure>>()?;
         old.extend(made);
         let mut parts = Vec::with_capacity(keys.len());
+        // Only the parts of this render are kept for the next.
         let mut now = HashMap::with_capacity(old.len());
         for letter_keys in keys {
             let mut letter_parts = Vec::with_capacity(letter_keys.len());
             for k in letter_keys {
-                let part = match old.remove(&k) {
-                    Some(p) => {
-                        now.insert(k, p);
-                        &now[&k]
-                    }
-                    None => &now[&k],
-                };
+                let part = now
+                    .entry(k)
+                    .or_insert_with(|| old.remove(&k).expect("each part kept or just made"));
                 letter_parts.push(part.clone());
             }
             parts.push(letter_parts);
