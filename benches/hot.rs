@@ -15,7 +15,7 @@ fn monograph() -> String {
     for i in 0..6 {
         b.push_str(&para.repeat(3));
         b.push_str(&format!(
-            "See [class {i}](./class-{i}.md#side-effects).\n\n"
+            "See [class {i}](./class-{i}.md#side-effects), or ask about drug{i}x0.\n\n"
         ));
         b.push_str("### Key facts\n\n- one a week\n- with water\n- sit up\n\n");
     }
@@ -26,8 +26,16 @@ fn monograph() -> String {
     b
 }
 
-/// Runs `f` in rounds of `n` calls; prints the median time per call.
+/// Runs `f` in rounds of `n` calls; prints the median time per call. With arguments
+/// (`cargo bench -- autolink`), only the functions whose name holds one of them.
 fn bench(name: &str, n: u32, mut f: impl FnMut()) {
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
+        return;
+    }
     let mut rounds: Vec<Duration> = (0..7)
         .map(|_| {
             let t = Instant::now();
@@ -80,6 +88,22 @@ fn main() {
             page: 0,
         };
         black_box(markdown::render(&input));
+    });
+    // The size of the generated 10,000-page site's names: about 60,000.
+    let many: Vec<(String, usize)> = (0..60_000)
+        .map(|i| (format!("Brand{}b{}", i / 6, i % 6), i))
+        .collect();
+    let many_targets: Vec<markdown::AutolinkTarget> = (0..60_000)
+        .map(|i| markdown::AutolinkTarget {
+            page: i,
+            url: format!("/c/{i}/#d"),
+        })
+        .collect();
+    bench("Autolinker::new (60,000)", 5, || {
+        black_box(markdown::Autolinker::new(
+            black_box(many.clone()),
+            many_targets.clone(),
+        ));
     });
     bench("readability::sentences", 200, || {
         for b in &analysis.blocks {
