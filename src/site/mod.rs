@@ -867,18 +867,21 @@ impl Site {
         if Arc::ptr_eq(&prev.autolink_names, &self.autolink_names) {
             return None;
         }
-        let changed = changed_names(&prev.autolink_names, &self.autolink_names);
-        (!changed.is_empty()).then(|| {
-            aho_corasick::AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(&changed)
-                .expect("names form a valid automaton")
-        })
+        changed_names_matcher(&prev.autolink_names, &self.autolink_names)
     }
 
     /// The A to Z, the autolink matchers and the list of autolinked names, from every
     /// page's names and URL.
     fn build_names(&mut self) {
+        self.build_names_then(|_, _| ());
+    }
+
+    /// [`Site::build_names`], running `then` on the site and its new list of autolinked
+    /// names as soon as the list is made: beside the autolink matchers, which take longest.
+    pub(crate) fn build_names_then<T: Send>(
+        &mut self,
+        then: impl FnOnce(&Site, &[(String, String)]) -> T + Send,
+    ) -> T {
         let site = &*self;
         // Independent reads of every name (the A to Z, one autolink matcher per language,
         // the list that tells which names changed): side by side.
@@ -891,7 +894,7 @@ impl Site {
                 Autolinker::new(Vec::new(), Vec::new())
             })
         };
-        let ((index, autolinkers), names) = rayon::join(
+        let ((index, autolinkers), (names, then)) = rayon::join(
             || {
                 rayon::join(
                     || drugs::drug_index(&site.pages),
@@ -903,11 +906,16 @@ impl Site {
                     },
                 )
             },
-            || autolink_names(site),
+            || {
+                let names = autolink_names(site);
+                let then = then(site, &names);
+                (names, then)
+            },
         );
         self.drug_index = Arc::new(index);
         self.autolinkers = autolinkers;
         self.autolink_names = Arc::new(names);
+        then
     }
 
     /// Resolves every link and renders every body (in parallel): a body's HTML depends on
@@ -1347,6 +1355,21 @@ fn autolink_names(site: &Site) -> Vec<(String, String)> {
     }
     names.sort();
     names
+}
+
+/// A matcher for the names whose entry differs between the two sorted lists; none when
+/// none does.
+pub(crate) fn changed_names_matcher(
+    old: &[(String, String)],
+    new: &[(String, String)],
+) -> Option<aho_corasick::AhoCorasick> {
+    let changed = changed_names(old, new);
+    (!changed.is_empty()).then(|| {
+        aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&changed)
+            .expect("names form a valid automaton")
+    })
 }
 
 /// The names in either sorted list whose entry differs between them (a merge of the two).

@@ -64,17 +64,20 @@ impl Site {
         }
         let mut bodies: BTreeSet<PageId> = ids.iter().copied().collect();
         if names_changed {
-            site.build_names();
-            // A body that holds a name whose link changed autolinks differently.
-            if let Some(names) = site.changed_names_since(prev) {
-                let holding: Vec<PageId> = site
-                    .pages
+            // A body that holds a name whose link changed autolinks differently. Those are
+            // found while the autolink matchers are made.
+            let holding = site.build_names_then(|site, names| {
+                let Some(changed) = super::changed_names_matcher(&prev.autolink_names, names)
+                else {
+                    return Vec::new();
+                };
+                site.pages
                     .par_iter()
-                    .filter(|p| names.is_match(p.source.body()))
+                    .filter(|p| changed.is_match(p.source.body()))
                     .map(|p| p.id)
-                    .collect();
-                bodies.extend(holding);
-            }
+                    .collect::<Vec<PageId>>()
+            });
+            bodies.extend(holding);
         }
         let site_paths = site.site_paths();
         let bodies: Vec<PageId> = bodies.into_iter().collect();
