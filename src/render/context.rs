@@ -168,13 +168,15 @@ pub struct DrugContext {
     pub forms: Vec<String>,
 }
 
+/// A page as its template sees it. The page's own text (its body's HTML above all) is
+/// borrowed from the model: it is copied once, into the template's context.
 #[derive(Debug, Serialize)]
-pub struct PageContext {
-    pub title: String,
-    pub summary: String,
+pub struct PageContext<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
     pub kind: &'static str,
     /// The page's language code.
-    pub lang: String,
+    pub lang: &'a str,
     /// The page in every language it is published in (empty when only one).
     pub alternates: Vec<Alternate>,
     /// For a translation, the page it translates.
@@ -183,13 +185,13 @@ pub struct PageContext {
     pub translation_outdated: bool,
     pub url: String,
     pub permalink: String,
-    pub path: String,
-    pub content: String,
+    pub path: &'a str,
+    pub content: &'a str,
     pub toc: Vec<TocEntry>,
     pub reviewed: Option<String>,
     pub review_due: Option<String>,
     pub overdue: bool,
-    pub reviewer: Option<String>,
+    pub reviewer: Option<&'a str>,
     pub reading_grade: Option<f64>,
     pub word_count: usize,
     pub drugs: Vec<DrugContext>,
@@ -197,7 +199,7 @@ pub struct PageContext {
     pub treated_by: Vec<PageRef>,
     pub related: Vec<PageRef>,
     pub mentioned_on: Vec<PageRef>,
-    pub also_known_as: Vec<String>,
+    pub also_known_as: &'a [String],
     pub breadcrumbs: Vec<PageRef>,
     pub previous: Option<PageRef>,
     pub next: Option<PageRef>,
@@ -208,28 +210,28 @@ pub struct PageContext {
     pub json_ld: String,
 }
 
-pub fn page_context(site: &Site, page: &Page) -> PageContext {
+pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
     let id = page.id;
     let front = &page.source.front;
     let related = site.related_of(id);
     let word_count = page.source.analysis.words;
     PageContext {
-        title: front.title.clone(),
-        summary: page.summary().to_string(),
+        title: &front.title,
+        summary: page.summary(),
         kind: page.kind.as_str(),
-        lang: site.languages[page.lang].code.clone(),
+        lang: &site.languages[page.lang].code,
         alternates: alternates(site, id),
         translation_of: page.translation_of.map(|s| page_ref(site, s)),
         translation_outdated: site.translation_outdated(page).is_some(),
         url: site.url(id),
         permalink: site.permalink(id),
-        path: page.source.content_path.clone(),
-        content: page.content_html.to_string(),
+        path: &page.source.content_path,
+        content: &page.content_html,
         toc: toc(page.headings()),
         reviewed: front.reviewed.map(|d| d.to_string()),
         review_due: page.review_due.map(|d| d.to_string()),
         overdue: site.is_overdue(page),
-        reviewer: front.reviewer.clone(),
+        reviewer: front.reviewer.as_deref(),
         reading_grade: None,
         word_count,
         drugs: page
@@ -246,7 +248,7 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
         treated_by: refs(site, &page.treated_by),
         related: refs(site, &related),
         mentioned_on: refs(site, &page.mentioned_on),
-        also_known_as: front.also_known_as.clone(),
+        also_known_as: &front.also_known_as,
         breadcrumbs: refs(site, &site.breadcrumbs(id)),
         previous: page.previous.map(|p| page_ref(site, p)),
         next: page.next.map(|p| page_ref(site, p)),
@@ -258,13 +260,13 @@ pub fn page_context(site: &Site, page: &Page) -> PageContext {
 
 /// A generated page (A to Z, search, 404) of a language as a `page` for its template;
 /// `url_path` is below the language's prefix.
-pub fn generated_page(
-    site: &Site,
+pub fn generated_page<'a>(
+    site: &'a Site,
     lang: LangId,
-    title: &str,
+    title: &'a str,
     kind: &'static str,
     url_path: &str,
-) -> PageContext {
+) -> PageContext<'a> {
     let prefix = &site.languages[lang].prefix;
     // The A to Z and the search page exist in every language; the 404 page once.
     let alternates = if site.is_multilingual() && kind != "404" {
@@ -283,17 +285,17 @@ pub fn generated_page(
         Vec::new()
     };
     PageContext {
-        title: title.to_string(),
-        summary: String::new(),
+        title,
+        summary: "",
         kind,
-        lang: site.languages[lang].code.clone(),
+        lang: &site.languages[lang].code,
         alternates,
         translation_of: None,
         translation_outdated: false,
         url: format!("{}{prefix}{url_path}", site.base_path),
         permalink: format!("{}{prefix}{url_path}", site.base_url),
-        path: String::new(),
-        content: String::new(),
+        path: "",
+        content: "",
         toc: Vec::new(),
         reviewed: None,
         review_due: None,
@@ -306,7 +308,7 @@ pub fn generated_page(
         treated_by: Vec::new(),
         related: Vec::new(),
         mentioned_on: Vec::new(),
-        also_known_as: Vec::new(),
+        also_known_as: &[],
         breadcrumbs: vec![page_ref(site, site.languages[lang].home)],
         previous: None,
         next: None,

@@ -533,20 +533,24 @@ fn long_date(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value
 /// Escapes what HTML needs escaped (Tera's default also escapes `/`, which makes every URL
 /// unreadable in the page source).
 fn escape_html(s: &str) -> String {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The five characters are ASCII, so a byte that is one of them is that character, and
+    // the text between two of them is whole characters.
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(escaped);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 
@@ -616,4 +620,20 @@ fn sitemap(site: &Site) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_the_five_characters_html_needs_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html(r#"Tom's "A & B" <5 mg> — é/ü"#),
+            "Tom&#39;s &quot;A &amp; B&quot; &lt;5 mg&gt; — é/ü"
+        );
+        assert_eq!(escape_html("https://example.org/a?b=c"), "https://example.org/a?b=c");
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("&"), "&amp;");
+    }
 }
