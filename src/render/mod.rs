@@ -632,7 +632,10 @@ mod tests {
             escape_html(r#"Tom's "A & B" <5 mg> — é/ü"#),
             "Tom&#39;s &quot;A &amp; B&quot; &lt;5 mg&gt; — é/ü"
         );
-        assert_eq!(escape_html("https://example.org/a?b=c"), "https://example.org/a?b=c");
+        assert_eq!(
+            escape_html("https://example.org/a?b=c"),
+            "https://example.org/a?b=c"
+        );
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("&"), "&amp;");
     }
