@@ -58,7 +58,7 @@ struct Kept {
     /// The whole drug index; the language's names are [`of_lang`] of it.
     names: Arc<Vec<DrugName>>,
     /// The page reference of each class, by page id.
-    classes: Vec<Option<PageRef>>,
+    classes: Vec<Option<PageRef<'static>>>,
     /// One entry per name, for `drugs` (empty when no template reads it).
     flat: Vec<Value>,
     /// The same, for a letter's `entries` (empty when no template reads them).
@@ -76,7 +76,7 @@ struct Entry<'a> {
     name: &'a str,
     is_brand: bool,
     generic: Option<&'a str>,
-    class: &'a PageRef,
+    class: &'a PageRef<'static>,
     url: String,
     /// For a brand, the theme's `brand_of` with its generic name: `(brand of alendronate)`.
     brand_of: Option<String>,
@@ -374,16 +374,16 @@ fn of_lang(index: &[DrugName], lang: LangId) -> &[DrugName] {
 
 /// The page reference of every class in the A to Z of one language, by page id.
 struct ClassRefs {
-    refs: Vec<Option<PageRef>>,
+    refs: Vec<Option<PageRef<'static>>>,
     /// Whether a class's reference is the one kept from the last render.
     unchanged: Vec<bool>,
 }
 
 impl ClassRefs {
     /// Reuses each kept reference that still describes the page of its id.
-    fn new(site: &Site, names: &[DrugName], kept: &mut [Option<PageRef>]) -> ClassRefs {
+    fn new(site: &Site, names: &[DrugName], kept: &mut [Option<PageRef<'static>>]) -> ClassRefs {
         let n = site.pages.len();
-        let mut refs: Vec<Option<PageRef>> = vec![None; n];
+        let mut refs: Vec<Option<PageRef<'static>>> = vec![None; n];
         let mut unchanged = vec![false; n];
         for name in names {
             let id = name.class;
@@ -395,7 +395,7 @@ impl ClassRefs {
                     refs[id] = Some(r);
                     unchanged[id] = true;
                 }
-                _ => refs[id] = Some(page_ref(site, id)),
+                _ => refs[id] = Some(page_ref(site, id).into_owned()),
             }
         }
         ClassRefs { refs, unchanged }

@@ -4,27 +4,30 @@
 use crate::markdown::Heading;
 use crate::site::{LangId, Page, PageId, Site};
 use serde::Serialize;
+use std::borrow::Cow;
 
-/// `{title, url, summary, kind, lang}`: how one page refers to another.
+/// `{title, url, summary, kind, lang}`: how one page refers to another. Its text is
+/// borrowed from the model (a page has about thirty of these); [`PageRef::into_owned`]
+/// makes one to keep.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PageRef {
-    pub title: String,
+pub struct PageRef<'a> {
+    pub title: Cow<'a, str>,
     pub url: String,
-    pub summary: String,
+    pub summary: Cow<'a, str>,
     pub kind: &'static str,
     /// The language code of the page referred to (a translation's list may fall back to a
     /// page of the default language).
-    pub lang: String,
+    pub lang: Cow<'a, str>,
 }
 
-pub fn page_ref(site: &Site, id: PageId) -> PageRef {
+pub fn page_ref(site: &Site, id: PageId) -> PageRef<'_> {
     let p = &site.pages[id];
     PageRef {
-        title: p.title().to_string(),
+        title: Cow::Borrowed(p.title()),
         url: site.url(id),
-        summary: p.summary().to_string(),
+        summary: Cow::Borrowed(p.summary()),
         kind: p.kind.as_str(),
-        lang: site.languages[p.lang].code.clone(),
+        lang: Cow::Borrowed(&site.languages[p.lang].code),
     }
 }
 
@@ -48,7 +51,18 @@ pub struct LanguageRef {
     pub url: String,
 }
 
-impl PageRef {
+impl PageRef<'_> {
+    /// The same reference, holding its own text.
+    pub fn into_owned(self) -> PageRef<'static> {
+        PageRef {
+            title: Cow::Owned(self.title.into_owned()),
+            url: self.url,
+            summary: Cow::Owned(self.summary.into_owned()),
+            kind: self.kind,
+            lang: Cow::Owned(self.lang.into_owned()),
+        }
+    }
+
     /// Whether this is what [`page_ref`] gives for `id`, checked without making it.
     pub fn is_of(&self, site: &Site, id: PageId) -> bool {
         let p = &site.pages[id];
@@ -60,21 +74,21 @@ impl PageRef {
     }
 }
 
-fn refs(site: &Site, ids: &[PageId]) -> Vec<PageRef> {
+fn refs<'a>(site: &'a Site, ids: &[PageId]) -> Vec<PageRef<'a>> {
     ids.iter().map(|&i| page_ref(site, i)).collect()
 }
 
 #[derive(Debug, PartialEq, Serialize)]
-pub struct SiteContext {
+pub struct SiteContext<'a> {
     pub title: String,
     pub description: String,
     /// The code of the language being rendered.
     pub language: String,
     pub base_url: String,
     pub extra: toml::Table,
-    pub sections: Vec<PageRef>,
-    pub drug_classes: Vec<PageRef>,
-    pub conditions: Vec<PageRef>,
+    pub sections: Vec<PageRef<'a>>,
+    pub drug_classes: Vec<PageRef<'a>>,
+    pub conditions: Vec<PageRef<'a>>,
     /// Every language of the site, the default first.
     pub languages: Vec<LanguageRef>,
     /// The URL of this language's Atom feed.
@@ -82,7 +96,7 @@ pub struct SiteContext {
 }
 
 /// The site as the pages of one language see it.
-pub fn site_context(site: &Site, lang: LangId) -> SiteContext {
+pub fn site_context(site: &Site, lang: LangId) -> SiteContext<'_> {
     let l = &site.languages[lang];
     let home = &site.pages[l.home];
     SiteContext {
@@ -180,7 +194,7 @@ pub struct PageContext<'a> {
     /// The page in every language it is published in (empty when only one).
     pub alternates: Vec<Alternate>,
     /// For a translation, the page it translates.
-    pub translation_of: Option<PageRef>,
+    pub translation_of: Option<PageRef<'a>>,
     /// A translation reviewed before its source was last reviewed.
     pub translation_outdated: bool,
     pub url: String,
@@ -195,16 +209,16 @@ pub struct PageContext<'a> {
     pub reading_grade: Option<f64>,
     pub word_count: usize,
     pub drugs: Vec<DrugContext>,
-    pub treats: Vec<PageRef>,
-    pub treated_by: Vec<PageRef>,
-    pub related: Vec<PageRef>,
-    pub mentioned_on: Vec<PageRef>,
+    pub treats: Vec<PageRef<'a>>,
+    pub treated_by: Vec<PageRef<'a>>,
+    pub related: Vec<PageRef<'a>>,
+    pub mentioned_on: Vec<PageRef<'a>>,
     pub also_known_as: &'a [String],
-    pub breadcrumbs: Vec<PageRef>,
-    pub previous: Option<PageRef>,
-    pub next: Option<PageRef>,
-    pub pages: Vec<PageRef>,
-    pub subsections: Vec<PageRef>,
+    pub breadcrumbs: Vec<PageRef<'a>>,
+    pub previous: Option<PageRef<'a>>,
+    pub next: Option<PageRef<'a>>,
+    pub pages: Vec<PageRef<'a>>,
+    pub subsections: Vec<PageRef<'a>>,
     /// schema.org JSON-LD for the page, safe to print unescaped inside
     /// `<script type="application/ld+json">`; empty when the page has none (the 404 page).
     pub json_ld: String,
