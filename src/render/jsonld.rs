@@ -11,11 +11,12 @@
 
 use crate::site::{drugs::Drug, LangId, Page, PageKind, Site};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The JSON-LD of a content page, ready to be written between `<script>` tags.
 pub fn page_json_ld(site: &Site, page: &Page) -> String {
-    script_safe(&page_value(site, page))
+    let permalink = site.permalink(page.id);
+    script_safe(&content_page(site, page, &permalink))
 }
 
 /// The JSON-LD of a generated page (`kind` is the generated page's kind: `drugs`, `search`;
@@ -114,89 +115,165 @@ impl Serialize for AnchorUrl<'_> {
     }
 }
 
-/// The page as a JSON value (what [`page_json_ld`] serialises).
-pub fn page_value(site: &Site, page: &Page) -> Value {
-    let front = &page.source.front;
-    let permalink = site.permalink(page.id);
-    let ty = match page.kind {
-        PageKind::Home | PageKind::Section => "CollectionPage",
-        PageKind::Article | PageKind::DrugClass | PageKind::Condition => "MedicalWebPage",
-    };
-    let mut obj = Map::new();
-    obj.insert("@context".into(), json!("https://schema.org"));
-    obj.insert("@type".into(), json!(ty));
-    obj.insert("name".into(), json!(page.title()));
-    if !page.summary().is_empty() {
-        obj.insert("description".into(), json!(page.summary()));
-    }
-    obj.insert("url".into(), json!(permalink));
-    obj.insert("inLanguage".into(), json!(site.languages[page.lang].code));
-    obj.insert("isPartOf".into(), website(site, page.lang));
-    if ty == "MedicalWebPage" {
-        obj.insert(
-            "medicalAudience".into(),
-            json!({ "@type": "MedicalAudience", "audienceType": "Patient" }),
-        );
-    }
-    if let Some(reviewed) = front.reviewed {
-        obj.insert("lastReviewed".into(), json!(reviewed.to_string()));
-        let reviewer = match front.reviewer.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() => json!({ "@type": "Person", "name": name }),
-            // Reviewed, but nobody named: the site stands behind the review.
-            _ => {
-                json!({ "@type": "Organization", "name": site.languages[page.lang].title, "url": site.base_url })
-            }
-        };
-        obj.insert("reviewedBy".into(), reviewer);
-    }
-    match page.kind {
-        PageKind::DrugClass => {
-            let drugs: Vec<Value> = page.drugs.iter().map(|d| drug(site, page, d)).collect();
-            if !drugs.is_empty() {
-                obj.insert("about".into(), Value::Array(drugs));
-            }
+/// A content page's JSON-LD, written straight from these borrowing structs (a page's
+/// values were a tree of JSON maps, made and dropped for every page). The fields of each are
+/// in the order of their keys, as a JSON object (a sorted map) is written everywhere else.
+#[derive(Serialize)]
+struct ContentPage<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    ty: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    about: Option<About<'a>>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Value,
+    #[serde(rename = "lastReviewed", skip_serializing_if = "Option::is_none")]
+    last_reviewed: Option<String>,
+    #[serde(rename = "medicalAudience", skip_serializing_if = "Option::is_none")]
+    medical_audience: Option<Typed<'a>>,
+    name: &'a str,
+    #[serde(rename = "reviewedBy", skip_serializing_if = "Option::is_none")]
+    reviewed_by: Option<Typed<'a>>,
+    url: &'a str,
+}
+
+/// What a page is about: its class's drugs, or its condition.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum About<'a> {
+    Drugs(Vec<DrugLd<'a>>),
+    Condition(ConditionLd<'a>),
+}
+
+/// A small object with a `@type`: the audience, a reviewer, a drug's class.
+#[derive(Serialize)]
+struct Typed<'a> {
+    #[serde(rename = "@type")]
+    ty: &'static str,
+    #[serde(rename = "audienceType", skip_serializing_if = "Option::is_none")]
+    audience_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+impl<'a> Typed<'a> {
+    fn named(ty: &'static str, name: &'a str) -> Typed<'a> {
+        Typed {
+            ty,
+            audience_type: None,
+            name: Some(name),
+            url: None,
         }
-        PageKind::Condition => {
-            let mut condition = Map::new();
-            condition.insert("@type".into(), json!("MedicalCondition"));
-            condition.insert("name".into(), json!(page.title()));
-            if !front.also_known_as.is_empty() {
-                condition.insert("alternateName".into(), json!(front.also_known_as));
-            }
-            condition.insert("url".into(), json!(permalink));
-            let drugs: Vec<Value> = page
+    }
+}
+
+#[derive(Serialize)]
+struct ConditionLd<'a> {
+    #[serde(rename = "@type")]
+    ty: &'static str,
+    #[serde(rename = "alternateName", skip_serializing_if = "<[String]>::is_empty")]
+    alternate_name: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    drug: Vec<DrugLd<'a>>,
+    name: &'a str,
+    url: &'a str,
+}
+
+/// One drug of a class page: generic name, brand names, the class, and where it is described.
+#[derive(Serialize)]
+struct DrugLd<'a> {
+    #[serde(rename = "@type")]
+    ty: &'static str,
+    #[serde(rename = "drugClass")]
+    drug_class: Typed<'a>,
+    name: &'a str,
+    #[serde(
+        rename = "proprietaryName",
+        skip_serializing_if = "<[String]>::is_empty"
+    )]
+    proprietary_name: &'a [String],
+    url: AnchorUrl<'a>,
+}
+
+fn drug<'a>(site: &'a Site, class: &'a Page, drug: &'a Drug) -> DrugLd<'a> {
+    DrugLd {
+        ty: "Drug",
+        drug_class: Typed::named("DrugClass", class.title()),
+        name: &drug.name,
+        proprietary_name: &drug.brands,
+        url: AnchorUrl {
+            base_url: &site.base_url,
+            url_path: &class.url_path,
+            anchor: &drug.anchor,
+        },
+    }
+}
+
+/// The JSON-LD of a content page (what [`page_json_ld`] writes).
+fn content_page<'a>(site: &'a Site, page: &'a Page, permalink: &'a str) -> ContentPage<'a> {
+    let front = &page.source.front;
+    let medical = matches!(
+        page.kind,
+        PageKind::Article | PageKind::DrugClass | PageKind::Condition
+    );
+    let reviewed_by = front.reviewed.map(|_| {
+        match front.reviewer.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => Typed::named("Person", name),
+            // Reviewed, but nobody named: the site stands behind the review.
+            _ => Typed {
+                url: Some(&site.base_url),
+                ..Typed::named("Organization", &site.languages[page.lang].title)
+            },
+        }
+    });
+    let about = match page.kind {
+        PageKind::DrugClass => {
+            let drugs: Vec<DrugLd> = page.drugs.iter().map(|d| drug(site, page, d)).collect();
+            (!drugs.is_empty()).then_some(About::Drugs(drugs))
+        }
+        PageKind::Condition => Some(About::Condition(ConditionLd {
+            ty: "MedicalCondition",
+            alternate_name: &front.also_known_as,
+            drug: page
                 .treated_by
                 .iter()
                 .map(|&c| &site.pages[c])
                 .flat_map(|class| class.drugs.iter().map(move |d| drug(site, class, d)))
-                .collect();
-            if !drugs.is_empty() {
-                condition.insert("drug".into(), Value::Array(drugs));
-            }
-            obj.insert("about".into(), Value::Object(condition));
-        }
-        _ => {}
+                .collect(),
+            name: page.title(),
+            url: permalink,
+        })),
+        _ => None,
+    };
+    ContentPage {
+        context: "https://schema.org",
+        ty: if medical {
+            "MedicalWebPage"
+        } else {
+            "CollectionPage"
+        },
+        about,
+        description: page.summary(),
+        in_language: &site.languages[page.lang].code,
+        is_part_of: website(site, page.lang),
+        last_reviewed: front.reviewed.map(|d| d.to_string()),
+        medical_audience: medical.then_some(Typed {
+            ty: "MedicalAudience",
+            audience_type: Some("Patient"),
+            name: None,
+            url: None,
+        }),
+        name: page.title(),
+        reviewed_by,
+        url: permalink,
     }
-    Value::Object(obj)
-}
-
-/// One drug of a class page: generic name, brand names, the class, and where it is described.
-fn drug(site: &Site, class: &Page, drug: &Drug) -> Value {
-    let mut d = Map::new();
-    d.insert("@type".into(), json!("Drug"));
-    d.insert("name".into(), json!(drug.name));
-    if !drug.brands.is_empty() {
-        d.insert("proprietaryName".into(), json!(drug.brands));
-    }
-    d.insert(
-        "drugClass".into(),
-        json!({ "@type": "DrugClass", "name": class.title() }),
-    );
-    d.insert(
-        "url".into(),
-        json!(format!("{}#{}", site.permalink(class.id), drug.anchor)),
-    );
-    Value::Object(d)
 }
 
 fn website(site: &Site, lang: LangId) -> Value {
@@ -256,6 +333,21 @@ mod tests {
             assert_eq!(value["about"].as_array().map(Vec::len), Some(generics));
             assert_eq!(value["inLanguage"], site.languages[lang].code.as_str());
         }
+    }
+
+    #[test]
+    fn content_pages_are_written_as_sorted_objects_are() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::build::load_and_check(root, None, false).unwrap();
+        let mut kinds = std::collections::BTreeSet::new();
+        for page in &site.pages {
+            let text = page_json_ld(&site, page);
+            let value: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(text, script_safe(&value), "{}", page.source.content_path);
+            kinds.insert(page.kind.as_str());
+        }
+        // Every shape of page the structs write: class, condition, article, section, home.
+        assert!(kinds.len() >= 5, "{kinds:?}");
     }
 
     #[test]
