@@ -593,6 +593,46 @@ fn template_syntax_error() {
 }
 
 #[test]
+fn template_unknown_filter_points_at_its_name() {
+    let run = fails_keeping_output(|root| {
+        write_files(
+            root,
+            &[(
+                "templates/article.html",
+                "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title | shout_it }}</h1>\n{% endblock main %}\n",
+            )],
+        );
+    });
+    assert_only_error(
+        &run,
+        "template",
+        "templates/article.html:3:21",
+        &["Unknown filter `shout_it`"],
+        Some("<h1>{{ page.title | shout_it }}</h1>"),
+    );
+}
+
+#[test]
+fn template_written_with_tera_1_macros_says_what_replaces_them() {
+    let run = fails_keeping_output(|root| {
+        write_files(
+            root,
+            &[(
+                "templates/article.html",
+                "{% extends \"base.html\" %}\n{% import \"partials/macros.html\" as m %}\n{% block main %}{{ m::toc(items=page.toc) }}{% endblock main %}\n",
+            )],
+        );
+    });
+    assert_only_error(
+        &run,
+        "template",
+        "templates/article.html:2:4",
+        &["no `import` or macros", "{{ <name arg={value}/> }}"],
+        Some("{% import \"partials/macros.html\" as m %}"),
+    );
+}
+
+#[test]
 fn template_unknown_variable() {
     // Two article pages use the template: the error is still reported once.
     let run = fails_keeping_output(|root| {
@@ -607,8 +647,8 @@ fn template_unknown_variable() {
     assert_only_error(
         &run,
         "template",
-        "templates/article.html:4:7",
-        &["page.nope"],
+        "templates/article.html:4:12",
+        &["`nope` is not defined"],
         Some("<p>{{ page.nope }}</p>"),
     );
 }

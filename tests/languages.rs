@@ -575,7 +575,7 @@ fn a_site_template_written_before_theme_strings_still_renders_in_english() {
         ),
         (
             "templates/article.html",
-            "{% extends \"base.html\" %}\n{% import \"partials/macros.html\" as m %}\n{% block main %}<h1>{{ page.title }}</h1>{{ m::review(reviewed=page.reviewed, reviewer=page.reviewer, review_due=page.review_due, overdue=page.overdue) }}{{ m::pager(previous=page.previous, next=page.next) }}{% endblock main %}\n",
+            "{% extends \"base.html\" %}\n{% block main %}<h1>{{ page.title }}</h1>{{ <review reviewed={page.reviewed} reviewer={page.reviewer} review_due={page.review_due} overdue={page.overdue}/> }}{{ <pager previous={page.previous} next={page.next}/> }}{% endblock main %}\n",
         ),
     ]);
     let outs = tempfile::tempdir().unwrap();

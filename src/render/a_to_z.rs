@@ -150,7 +150,7 @@ impl AToZLists {
             },
         )?;
         if self.drugs {
-            ctx.insert_value("drugs", Value::Array(std::mem::take(&mut lists.flat)));
+            ctx.insert_value("drugs", Value::from(std::mem::take(&mut lists.flat)));
         }
         if self.letters {
             let letters = letter_ranges(names);
@@ -160,17 +160,18 @@ impl AToZLists {
                 Vec::new()
             };
             let grouped = std::mem::take(&mut lists.grouped);
-            ctx.insert_value("letters", Value::Array(by_letter(letters, grouped, parts)));
+            ctx.insert_value("letters", Value::from(by_letter(letters, grouped, parts)));
         }
         let out = render(ctx);
-        lists.flat = match ctx.take("drugs") {
-            Some(Value::Array(flat)) => flat,
-            _ => Vec::new(),
-        };
-        lists.grouped = match ctx.take("letters") {
-            Some(Value::Array(letters)) => ungroup(letters),
-            _ => Vec::new(),
-        };
+        // Taking a list back copies only its entries' handles: a value shares its contents.
+        lists.flat = ctx
+            .take("drugs")
+            .and_then(|v| v.as_array().map(<[Value]>::to_vec))
+            .unwrap_or_default();
+        lists.grouped = ctx
+            .take("letters")
+            .and_then(|v| v.as_array().map(ungroup))
+            .unwrap_or_default();
         lists.names = site.drug_index.clone();
         lists.classes = classes.refs;
         *kept = lists;
@@ -186,7 +187,7 @@ impl AToZLists {
         lang: LangId,
         maker: &EntryMaker,
         mut kept: Kept,
-    ) -> tera::Result<Kept> {
+    ) -> tera::TeraResult<Kept> {
         let old_names = of_lang(&kept.names, lang);
         let mut flat = Vec::with_capacity(if self.drugs { names.len() } else { 0 });
         let mut grouped = Vec::with_capacity(if self.entries { names.len() } else { 0 });
@@ -207,10 +208,10 @@ impl AToZLists {
                 reusable && old_names.get(old) == Some(name) && maker.classes.unchanged[name.class];
             if same {
                 if self.drugs {
-                    flat.push(std::mem::take(&mut kept.flat[old]));
+                    flat.push(std::mem::replace(&mut kept.flat[old], Value::none()));
                 }
                 if self.entries {
-                    grouped.push(std::mem::take(&mut kept.grouped[old]));
+                    grouped.push(std::mem::replace(&mut kept.grouped[old], Value::none()));
                 }
                 ids.push(kept.ids[old]);
                 old += 1;
@@ -282,7 +283,7 @@ impl AToZLists {
                 let values = names[run]
                     .iter()
                     .map(|name| maker.value(name))
-                    .collect::<tera::Result<Vec<Value>>>()?;
+                    .collect::<tera::TeraResult<Vec<Value>>>()?;
                 Ok((k, render_part(values).map_err(Failure::Part)?))
             })
             .collect::<Result<_, Failure>>()?;
@@ -320,13 +321,13 @@ impl<'a> EntryMaker<'a> {
             classes,
             brand_of: super::strings::strings(&site.config, &site.languages[lang].code)
                 .get("brand_of")
-                .and_then(Value::as_str)
+                .and_then(serde_json::Value::as_str)
                 .map(str::to_string),
         }
     }
 
-    fn value(&self, name: &DrugName) -> tera::Result<Value> {
-        tera::to_value(Entry {
+    fn value(&self, name: &DrugName) -> tera::TeraResult<Value> {
+        Value::try_from_serializable(&Entry {
             name: &name.name,
             is_brand: name.is_brand,
             generic: name.generic.as_deref(),
@@ -339,7 +340,6 @@ impl<'a> EntryMaker<'a> {
                 _ => None,
             },
         })
-        .map_err(tera::Error::from)
     }
 }
 
@@ -433,30 +433,24 @@ fn by_letter(
                 letter.to_lowercase()
             };
             let list: Vec<Value> = entries.by_ref().take(range.len()).collect();
-            obj.insert("entries".into(), Value::Array(list));
-            obj.insert("id".into(), Value::String(format!("letter-{id}")));
-            obj.insert("letter".into(), Value::String(letter));
+            obj.insert("entries".into(), Value::from(list));
+            obj.insert("id".into(), Value::from(format!("letter-{id}")));
+            obj.insert("letter".into(), Value::from(letter));
             let letter_parts = parts.next().unwrap_or_default();
-            obj.insert(
-                "parts".into(),
-                Value::Array(letter_parts.into_iter().map(Value::String).collect()),
-            );
-            Value::Object(obj)
+            obj.insert("parts".into(), Value::from(letter_parts));
+            Value::from(obj)
         })
         .collect()
 }
 
 /// The entries of `letters`, in order.
-fn ungroup(letters: Vec<Value>) -> Vec<Value> {
-    let mut entries = Vec::new();
-    for letter in letters {
-        if let Value::Object(mut obj) = letter {
-            if let Some(Value::Array(list)) = obj.remove("entries") {
-                entries.extend(list);
-            }
-        }
-    }
-    entries
+fn ungroup(letters: &[Value]) -> Vec<Value> {
+    letters
+        .iter()
+        .filter_map(|letter| letter.get_from_path("entries")?.as_array())
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ impl BaseContexts {
 
     /// Makes the base context of each language again if what it shows of `site` changed;
     /// then lends copies of them. Call once per render pass.
-    pub fn prepare(&self, site: &Site) -> tera::Result<Lender<'_>> {
+    pub fn prepare(&self, site: &Site) -> tera::TeraResult<Lender<'_>> {
         let mut states = self.state();
         let n = site.languages.len();
         states.resize_with(n, State::default);
@@ -48,10 +48,13 @@ impl BaseContexts {
                 (Some(base), Some(inputs)) if inputs.matches(site, lang) => base.clone(),
                 _ => {
                     let mut base = Context::new();
-                    base.try_insert("site", &context::site_context(site, lang))?;
+                    base.insert_value(
+                        "site",
+                        Value::try_from_serializable(&context::site_context(site, lang))?,
+                    );
                     base.insert(
                         "t",
-                        &Value::Object(strings::strings(&site.config, &site.languages[lang].code)),
+                        &strings::strings(&site.config, &site.languages[lang].code),
                     );
                     let base = Arc::new(base);
                     state.inputs = Some(SiteInputs::of(site, lang));
@@ -117,10 +120,7 @@ impl Lent<'_> {
 
     /// Puts `value` in without copying it (see [`Lent::take`]).
     pub fn insert_value(&mut self, key: &'static str, value: Value) {
-        let mut one = tera::Map::new();
-        one.insert(key.to_string(), value);
-        self.ctx
-            .extend(Context::from_value(Value::Object(one)).expect("an object"));
+        self.ctx.insert_value(key, value);
         self.added.push(key);
     }
 
@@ -361,7 +361,7 @@ mod tests {
         let es_after = lender.lend(1).context().get("site").unwrap().to_string();
         assert_ne!(es_before, es_after);
         assert!(es_after.contains("Bifosfonatos, otro"), "{es_after}");
-        let fresh = serde_json::to_value(context::site_context(&site, 1)).unwrap();
+        let fresh = Value::from_serializable(&context::site_context(&site, 1));
         assert_eq!(es_after, fresh.to_string());
         let mut site = sample();
         site.config
@@ -384,7 +384,7 @@ mod tests {
         retitle(&mut site, "drug-classes/serms.md", "SERMs, renamed");
         let after = site_value(&contexts.prepare(&site).unwrap());
         assert!(after.contains("SERMs, renamed"), "{after}");
-        let fresh = serde_json::to_value(context::site_context(&site, 0)).unwrap();
+        let fresh = Value::from_serializable(&context::site_context(&site, 0));
         assert_eq!(after, fresh.to_string());
     }
 
@@ -396,8 +396,8 @@ mod tests {
         {
             let mut ctx = lender.lend(0);
             ctx.insert("page", "one");
-            ctx.insert_value("letters", Value::Bool(true));
-            assert_eq!(ctx.take("letters"), Some(Value::Bool(true)));
+            ctx.insert_value("letters", Value::from(true));
+            assert_eq!(ctx.take("letters"), Some(Value::from(true)));
             assert!(ctx.context().contains_key("page"));
         }
         let ctx = lender.lend(0);

@@ -1,11 +1,11 @@
-//! Which names of the context the templates can read, found in their syntax trees: a
+//! Which names of the context the templates can read, found by reading their tags: a
 //! costly value (the A to Z's lists) is made only if some template names it. Errs on the
-//! side of reading: a name used anywhere, even as a loop or macro variable, counts, and
-//! `__tera_context` (which prints the whole context) reads everything.
+//! side of reading: a name used anywhere in a tag, even as a loop variable, a component's
+//! argument or a keyword, counts, and `__tera_context` (which prints the whole context)
+//! reads everything. Text outside tags, comments and quoted strings are not reads.
 
-use std::collections::HashSet;
-use tera::ast::{Expr, ExprVal, Node};
-use tera::Tera;
+use super::theme::TemplateSource;
+use std::collections::{BTreeMap, HashSet};
 
 /// What Tera prints the whole context for.
 const WHOLE_CONTEXT: &str = "__tera_context";
@@ -19,11 +19,11 @@ pub struct ContextReads {
 }
 
 impl ContextReads {
-    /// Every template Tera holds, built-in and the site's.
-    pub fn of(tera: &Tera) -> ContextReads {
+    /// Every template, built-in and the site's.
+    pub fn of(sources: &BTreeMap<String, TemplateSource>) -> ContextReads {
         let mut reads = ContextReads::default();
-        for template in tera.templates.values() {
-            reads.nodes(&template.ast);
+        for source in sources.values() {
+            reads.template(&source.text);
         }
         reads
     }
@@ -38,111 +38,87 @@ impl ContextReads {
         self.fields.contains(name) || self.names.contains(WHOLE_CONTEXT)
     }
 
-    fn nodes(&mut self, nodes: &[Node]) {
-        for node in nodes {
-            self.node(node);
-        }
-    }
-
-    fn node(&mut self, node: &Node) {
-        match node {
-            Node::VariableBlock(_, e) => self.expr(e),
-            Node::MacroDefinition(_, m, _) => {
-                m.args.values().flatten().for_each(|e| self.expr(e));
-                self.nodes(&m.body);
-            }
-            Node::Set(_, set) => self.expr(&set.value),
-            Node::FilterSection(_, f, _) => {
-                f.filter.args.values().for_each(|e| self.expr(e));
-                self.nodes(&f.body);
-            }
-            Node::Block(_, block, _) => self.nodes(&block.body),
-            Node::Forloop(_, f, _) => {
-                self.expr(&f.container);
-                self.nodes(&f.body);
-                if let Some(body) = &f.empty_body {
-                    self.nodes(body);
+    /// The tags of a template: `{{ ... }}` and `{% ... %}`; `{# ... #}` is skipped.
+    fn template(&mut self, text: &str) {
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = match after.as_bytes().first() {
+                Some(b'{') => "}}",
+                Some(b'%') => "%}",
+                Some(b'#') => {
+                    rest = after.find("#}").map_or("", |end| &after[end + 2..]);
+                    continue;
                 }
-            }
-            Node::If(i, _) => {
-                for (_, e, body) in &i.conditions {
-                    self.expr(e);
-                    self.nodes(body);
+                _ => {
+                    rest = after;
+                    continue;
                 }
-                if let Some((_, body)) = &i.otherwise {
-                    self.nodes(body);
+            };
+            let inside = &after[1..];
+            let end = tag_end(inside, close);
+            self.tag(&inside[..end]);
+            rest = inside.get(end + close.len()..).unwrap_or("");
+        }
+    }
+
+    /// `a.b[c.d]["e"]` looks up `a` and `c`: each name not after a single `.`; and the
+    /// fields `b` and `d`. `...spread` is a name.
+    fn tag(&mut self, tag: &str) {
+        let bytes = tag.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'"' || b == b'\'' || b == b'`' {
+                i += bytes[i + 1..]
+                    .iter()
+                    .position(|&c| c == b)
+                    .map_or(bytes.len(), |p| p + 2);
+                continue;
+            }
+            if b.is_ascii_digit() {
+                // A number, with its decimal point and digits.
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                    i += 1;
                 }
+                continue;
             }
-            Node::Super
-            | Node::Text(_)
-            | Node::Extends(..)
-            | Node::Include(..)
-            | Node::ImportMacro(..)
-            | Node::Raw(..)
-            | Node::Break(_)
-            | Node::Continue(_)
-            | Node::Comment(..) => {}
+            if !(b.is_ascii_alphabetic() || b == b'_') {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let word = &tag[start..i];
+            let field = tag[..start].ends_with('.') && !tag[..start].ends_with("...");
+            if field {
+                self.fields.insert(word.to_string());
+            } else {
+                self.names.insert(word.to_string());
+            }
         }
     }
+}
 
-    fn expr(&mut self, e: &Expr) {
-        self.value(&e.val);
-        for filter in &e.filters {
-            filter.args.values().for_each(|a| self.expr(a));
+/// Where a tag's closing `}}` or `%}` is, past any quoted string holding one.
+fn tag_end(inside: &str, close: &str) -> usize {
+    let bytes = inside.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += bytes[i + 1..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(bytes.len(), |p| p + 2);
+            }
+            _ if inside[i..].starts_with(close) => return i,
+            _ => i += 1,
         }
     }
-
-    fn value(&mut self, v: &ExprVal) {
-        match v {
-            ExprVal::Ident(ident) => self.ident(ident),
-            ExprVal::Math(m) => {
-                self.expr(&m.lhs);
-                self.expr(&m.rhs);
-            }
-            ExprVal::Logic(l) => {
-                self.expr(&l.lhs);
-                self.expr(&l.rhs);
-            }
-            ExprVal::Test(t) => {
-                self.ident(&t.ident);
-                t.args.iter().for_each(|a| self.expr(a));
-            }
-            ExprVal::MacroCall(m) => m.args.values().for_each(|a| self.expr(a)),
-            ExprVal::FunctionCall(f) => f.args.values().for_each(|a| self.expr(a)),
-            ExprVal::Array(items) => items.iter().for_each(|a| self.expr(a)),
-            ExprVal::StringConcat(c) => c.values.iter().for_each(|v| self.value(v)),
-            ExprVal::In(i) => {
-                self.expr(&i.lhs);
-                self.expr(&i.rhs);
-            }
-            ExprVal::String(_) | ExprVal::Int(_) | ExprVal::Float(_) | ExprVal::Bool(_) => {}
-        }
-    }
-
-    /// `a.b[c.d]["e"]` looks up `a` and `c`: the name at the start and each name that
-    /// opens a square bracket; and the fields `b` and `d`.
-    fn ident(&mut self, ident: &str) {
-        for (i, _) in ident.match_indices('.') {
-            let rest = &ident[i + 1..];
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            if end > 0 {
-                self.fields.insert(rest[..end].to_string());
-            }
-        }
-        let starts = std::iter::once(0).chain(ident.match_indices('[').map(|(i, _)| i + 1));
-        for start in starts {
-            let rest = &ident[start..];
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            let name = &rest[..end];
-            if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
-                self.names.insert(name.to_string());
-            }
-        }
-    }
+    bytes.len()
 }
 
 #[cfg(test)]
@@ -150,23 +126,33 @@ mod tests {
     use super::*;
 
     fn reads(template: &str) -> ContextReads {
-        let mut tera = Tera::default();
-        tera.add_raw_template("t.html", template).unwrap();
-        ContextReads::of(&tera)
+        let mut sources = BTreeMap::new();
+        sources.insert(
+            "t.html".to_string(),
+            TemplateSource {
+                file: "templates/t.html".into(),
+                text: template.to_string(),
+            },
+        );
+        ContextReads::of(&sources)
     }
 
     #[test]
     fn names_read_anywhere_count() {
         for t in [
             "{{ drugs }}",
-            "{{ drugs.0.name }}",
+            "{{ drugs[0].name }}",
+            "{{ drugs?.name }}",
+            "{% set m = {...drugs} %}",
+            "{{ <page_list pages={drugs}/> }}",
+            "{{ \"}}\" }}{{ drugs }}",
             "{% for d in drugs %}{{ d }}{% endfor %}",
             "{% if drugs | length > 0 %}x{% endif %}",
             "{% if drugs is defined %}x{% endif %}",
             "{{ letters[drugs] }}",
             "{{ x | default(value=drugs) }}",
             "{% set n = drugs | length %}",
-            "{% macro m(a) %}{{ drugs }}{% endmacro m %}",
+            "{% component m(a) %}{{ drugs }}{% endcomponent m %}",
             "{% filter upper %}{{ drugs }}{% endfilter %}",
             "{% block b %}{% if x %}{% else %}{{ drugs }}{% endif %}{% endblock b %}",
             "{{ 'a' ~ drugs }}",
@@ -183,7 +169,8 @@ mod tests {
     fn fields_read_anywhere_count() {
         for t in [
             "{{ letter.parts }}",
-            "{% for p in letters.0.parts %}{{ p }}{% endfor %}",
+            "{% for p in letters[0].parts %}{{ p }}{% endfor %}",
+            "{{ letter?.parts }}",
             "{{ x[letter.parts] }}",
             "{{ __tera_context }}",
         ] {
@@ -202,6 +189,8 @@ mod tests {
             "{% set drugs_url = 1 %}{{ drugs_url }}",
             "{{ letters[\"drugs\"] }}",
             "drugs",
+            "{# drugs #}",
+            "{{ 1.5 }} drugs",
         ] {
             assert!(!reads(t).reads("drugs"), "{t}");
         }

@@ -16,12 +16,11 @@ use a_to_z::AToZLists;
 use base_context::{BaseContexts, Lender, Lent};
 use context_reads::ContextReads;
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera, Value};
 use theme::TemplateSource;
 
 /// One file of the output, relative to the output directory.
@@ -51,24 +50,17 @@ struct UrlFn {
     prefixes: HashMap<String, String>,
 }
 
-impl tera::Function for UrlFn {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("url() needs path=\"...\""))?;
+impl UrlFn {
+    fn url(&self, path: &str, lang: Option<&str>) -> Result<String, String> {
         let clean = path.trim_start_matches('/');
-        let prefix = args
-            .get("lang")
-            .and_then(Value::as_str)
-            .and_then(|code| Some((code, self.prefixes.get(code)?)));
+        let prefix = lang.and_then(|code| Some((code, self.prefixes.get(code)?)));
         if clean.ends_with(".md") {
             let translated = prefix
                 .and_then(|(code, _)| self.pages.get(&crate::load::translated_path(clean, code)));
             return translated
                 .or_else(|| self.pages.get(clean))
-                .map(|u| Value::String(u.clone()))
-                .ok_or_else(|| tera::Error::msg(format!("url(): no page `{path}` in content/")));
+                .cloned()
+                .ok_or_else(|| format!("url(): no page `{path}` in content/"));
         }
         // The generated pages and files exist in every language.
         let generated = [
@@ -87,7 +79,17 @@ impl tera::Function for UrlFn {
         if !clean.is_empty() && !clean.ends_with('/') && !last.contains('.') {
             url.push('/');
         }
-        Ok(Value::String(url))
+        Ok(url)
+    }
+}
+
+impl tera::Function<tera::TeraResult<Value>> for UrlFn {
+    fn call(&self, kwargs: Kwargs, _: &State) -> tera::TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        let lang = kwargs.get::<&str>("lang")?;
+        self.url(path, lang)
+            .map(Value::from)
+            .map_err(tera::Error::message)
     }
 
     fn is_safe(&self) -> bool {
@@ -100,13 +102,10 @@ struct AssetFn {
     base_path: String,
 }
 
-impl tera::Function for AssetFn {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("asset() needs path=\"...\""))?;
-        Ok(Value::String(format!(
+impl tera::Function<tera::TeraResult<Value>> for AssetFn {
+    fn call(&self, kwargs: Kwargs, _: &State) -> tera::TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        Ok(Value::from(format!(
             "{}{}",
             self.base_path,
             path.trim_start_matches('/')
@@ -124,13 +123,9 @@ impl Renderer {
         let sources = theme::template_sources(root);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        let raw: Vec<(&str, &str)> = sources
-            .iter()
-            .map(|(n, s)| (n.as_str(), s.text.as_str()))
-            .collect();
-        tera.add_raw_templates(raw)
-            .map_err(|e| theme::template_error(&e, &sources, "base.html"))?;
+        tera.set_escape_fn(escape_html_to);
+        // Functions and filters first: Tera checks, as it adds a template, that what the
+        // template calls exists.
         let pages: HashMap<String, String> = site
             .pages
             .iter()
@@ -156,7 +151,13 @@ impl Renderer {
             },
         );
         tera.register_filter("long_date", long_date);
-        let reads = ContextReads::of(&tera);
+        let raw: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.text.as_str()))
+            .collect();
+        tera.add_raw_templates(raw)
+            .map_err(|e| theme::template_error(&e, &sources, "base.html"))?;
+        let reads = ContextReads::of(&sources);
         Ok(Renderer {
             tera,
             sources,
@@ -386,7 +387,7 @@ impl Renderer {
         // A letter's parts: runs of its entries, each rendered on its own.
         let render_part = |entries: Vec<Value>| {
             let mut ctx = base.lend(lang);
-            ctx.insert_value("entries", Value::Array(entries));
+            ctx.insert_value("entries", Value::from(entries));
             self.render(a_to_z::PART_TEMPLATE, ctx.context())
         };
         let html = self
@@ -448,7 +449,7 @@ impl Renderer {
 /// One of the theme's strings from a base context's `t`.
 fn string(base: &Context, key: &str) -> String {
     base.get("t")
-        .and_then(|t| t.get(key))
+        .and_then(|t| t.get_from_path(key))
         .and_then(Value::as_str)
         .unwrap_or(key)
         .to_string()
@@ -506,52 +507,51 @@ pub fn alias_output_path(alias: &str) -> String {
 /// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; `long_date(t=t)` in the words of
 /// the theme's strings `t` (`months`, `date_pattern`): `1 de noviembre de 2026`. Anything
 /// that is not a date is shown as it is.
-fn long_date(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+fn long_date(value: &Value, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
     use chrono::Datelike;
     let text = value.as_str().unwrap_or_default();
     let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
-        return Ok(Value::String(text.to_string()));
+        return Ok(text.to_string());
     };
-    let t = args.get("t");
+    let t = kwargs.get::<&Value>("t")?;
     let month = t
-        .and_then(|t| t.get("months"))
+        .and_then(|t| t.get_from_path("months"))
+        .and_then(Value::as_array)
         .and_then(|m| m.get(date.month0() as usize))
         .and_then(Value::as_str);
     let pattern = t
-        .and_then(|t| t.get("date_pattern"))
+        .and_then(|t| t.get_from_path("date_pattern"))
         .and_then(Value::as_str);
-    let shown = match (month, pattern) {
+    Ok(match (month, pattern) {
         (Some(month), Some(pattern)) => pattern
             .replace("{day}", &date.day().to_string())
             .replace("{month}", month)
             .replace("{year}", &date.year().to_string()),
         _ => date.format("%-d %B %Y").to_string(),
-    };
-    Ok(Value::String(shown))
+    })
 }
 
 /// Escapes what HTML needs escaped (Tera's default also escapes `/`, which makes every URL
 /// unreadable in the page source).
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+fn escape_html_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // The five characters are ASCII, so a byte that is one of them is that character, and
     // the text between two of them is whole characters.
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escaped = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+    for (i, b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        out.push_str(&s[plain..i]);
-        out.push_str(escaped);
+        out.write_all(&bytes[plain..i])?;
+        out.write_all(escaped)?;
         plain = i + 1;
     }
-    out.push_str(&s[plain..]);
-    out
+    out.write_all(&bytes[plain..])
 }
 
 pub(crate) fn xml_escape(s: &str) -> String {
@@ -624,7 +624,11 @@ fn sitemap(site: &Site) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_html;
+    fn escape_html(s: &str) -> String {
+        let mut out = Vec::new();
+        super::escape_html_to(s, &mut out).expect("a Vec takes every write");
+        String::from_utf8(out).expect("escaping keeps UTF-8")
+    }
 
     #[test]
     fn escapes_the_five_characters_html_needs_and_keeps_the_rest() {

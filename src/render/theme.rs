@@ -64,58 +64,104 @@ pub fn builtin_static() -> Vec<(String, &'static [u8])> {
     out
 }
 
-/// Turns a Tera error into a diagnostic at the template's file and line where it can.
+/// Turns a Tera error into a diagnostic at the template's file, line and column where it
+/// can: Tera's syntax and rendering errors say where they are, and so do its reports of a
+/// filter, function or component that does not exist.
 pub fn template_error(
     err: &tera::Error,
     sources: &BTreeMap<String, TemplateSource>,
     fallback_name: &str,
 ) -> Diagnostic {
     use std::error::Error as _;
-    let mut parts = vec![err.to_string()];
+    let (name, mut message, at) = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            Some(r.filename().to_string()),
+            r.message().to_string(),
+            Some(At::Offset(r.span().range.start)),
+        ),
+        _ => {
+            let text = err.to_string();
+            match report_position(&text) {
+                // `error: Unknown filter ...` then ` --> name:line:col`.
+                Some((name, line, col)) => (
+                    Some(name),
+                    text.lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("error: ")
+                        .to_string(),
+                    Some(At::LineCol(line, col)),
+                ),
+                // The others name their template in quotes: `Template 'x.html' not found`.
+                None => (quoted_template(&text, sources), text, None),
+            }
+        }
+    };
     let mut cur = err.source();
     while let Some(e) = cur {
-        parts.push(e.to_string());
+        message = format!("{message}: {e}");
         cur = e.source();
     }
-    let full = parts.join("\n");
-    // The template the error is about: the last one named in quotes in the chain.
-    let name = parts
-        .iter()
-        .rev()
-        .find_map(|p| quoted_template(p, sources))
+    let name = name
+        .filter(|n| sources.contains_key(n))
         .unwrap_or_else(|| fallback_name.to_string());
     let source = sources.get(&name);
     let file = source.map_or_else(
         || PathBuf::from(format!("templates/{name}")),
         |s| s.file.clone(),
     );
-    let message = parts
-        .iter()
-        .map(|p| {
-            // A parse error's own lines: ` --> 4:1`, the source, then `= expected ...`.
-            match p.lines().find_map(|l| l.trim().strip_prefix("= ")) {
-                Some(expected) => expected.trim().to_string(),
-                None => p.lines().next().unwrap_or("").trim().to_string(),
+    let (line, col) = match (source, at) {
+        (Some(src), Some(At::Offset(offset))) => match src.text.get(..offset) {
+            Some(before) => {
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let line = before.matches('\n').count() + 1;
+                (line, before[line_start..].chars().count() + 1)
             }
-        })
-        .filter(|p| !p.is_empty() && !p.starts_with("-->"))
-        .collect::<Vec<_>>()
-        .join(": ");
-    let mut d = Diagnostic::error("template", file, message);
+            None => (0, 0),
+        },
+        (Some(_), Some(At::LineCol(l, c))) => (l, c),
+        _ => (0, 0),
+    };
     if let Some(src) = source {
-        if let Some((line, col)) = pest_position(&full) {
-            d = d.at(&src.text, line, col);
-        } else if let Some(var) = missing_variable(&full) {
-            if let Some((i, l)) = src.text.lines().enumerate().find(|(_, l)| l.contains(&var)) {
-                d = d.at(
-                    &src.text,
-                    i + 1,
-                    l.find(&var).map_or(1, |c| l[..c].chars().count() + 1),
-                );
-            }
+        let tag: String = src
+            .text
+            .lines()
+            .nth(line.wrapping_sub(1))
+            .map(|l| l.chars().skip(col.wrapping_sub(1)).collect())
+            .unwrap_or_default();
+        if message.starts_with("Unknown tag")
+            && (tag.starts_with("import") || tag.starts_with("macro"))
+        {
+            message.push_str(
+                ": Tera 2 has no `import` or macros. Write `{% component name(args) %}` and \
+                 call it as `{{ <name arg={value}/> }}` from any template, with no import; \
+                 the built-in theme's are in templates/partials/components.html",
+            );
         }
     }
-    d
+    let d = Diagnostic::error("template", file, message);
+    match source {
+        Some(src) if line > 0 => d.at(&src.text, line, col),
+        _ => d,
+    }
+}
+
+/// Where in a template an error is.
+enum At {
+    /// A byte offset.
+    Offset(usize),
+    /// A line and a column, both from 1.
+    LineCol(usize, usize),
+}
+
+/// Tera's reports carry ` --> name:line:col`.
+fn report_position(s: &str) -> Option<(String, usize, usize)> {
+    let rest = &s[s.find("--> ")? + 4..];
+    let loc = rest.lines().next()?;
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, col))
 }
 
 fn quoted_template(s: &str, sources: &BTreeMap<String, TemplateSource>) -> Option<String> {
@@ -124,21 +170,4 @@ fn quoted_template(s: &str, sources: &BTreeMap<String, TemplateSource>) -> Optio
         .step_by(2)
         .find(|n| sources.contains_key(*n))
         .map(str::to_string)
-}
-
-/// Tera's parse errors carry ` --> line:col`.
-fn pest_position(s: &str) -> Option<(usize, usize)> {
-    let rest = &s[s.find("--> ")? + 4..];
-    let pos: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ':')
-        .collect();
-    let (l, c) = pos.split_once(':')?;
-    Some((l.parse().ok()?, c.parse().ok()?))
-}
-
-/// "Variable `page.foo` not found" → `page.foo`.
-fn missing_variable(s: &str) -> Option<String> {
-    let rest = &s[s.find("Variable `")? + 10..];
-    Some(rest[..rest.find('`')?].to_string())
 }
