@@ -1,10 +1,9 @@
 //! The Tera contexts every render starts from, one per language, holding `site` and the
 //! language's strings as `t`. The lists in `site` name every section, drug class and
-//! condition of the language, so turning it into Tera values, or even copying those values,
-//! costs far more than rendering one page. Each language's context is made once and kept
-//! while what its `site` and `t` show stays the same (checked without building them), and
-//! lent to renders: a render takes a copy from the language's small pool, adds its own keys,
-//! and gives it back without them.
+//! condition of the language, so turning it into Tera values costs far more than rendering
+//! one page. Each language's context is made once and kept while what its `site` and `t`
+//! show stays the same (checked without building them), and lent to renders: a copy of it
+//! shares its values, so a render takes one, adds its own keys and takes them out again.
 
 use super::{context, strings};
 use crate::site::{LangId, Page, PageId, PageKind, Site};
@@ -27,8 +26,6 @@ struct State {
     inputs: Option<SiteInputs>,
     /// A context holding only `site` and `t`.
     base: Option<Arc<Context>>,
-    /// Copies of `base` given back by finished renders.
-    spare: Vec<Context>,
 }
 
 impl BaseContexts {
@@ -38,7 +35,7 @@ impl BaseContexts {
 
     /// Makes the base context of each language again if what it shows of `site` changed;
     /// then lends copies of them. Call once per render pass.
-    pub fn prepare(&self, site: &Site) -> tera::TeraResult<Lender<'_>> {
+    pub fn prepare(&self, site: &Site) -> tera::TeraResult<Lender> {
         let mut states = self.state();
         let n = site.languages.len();
         states.resize_with(n, State::default);
@@ -59,51 +56,46 @@ impl BaseContexts {
                     let base = Arc::new(base);
                     state.inputs = Some(SiteInputs::of(site, lang));
                     state.base = Some(base.clone());
-                    state.spare.clear();
                     base
                 }
             };
             bases.push(base);
         }
-        Ok(Lender { owner: self, bases })
+        Ok(Lender { bases })
     }
 }
 
 /// Lends copies of the base context of each language.
-pub struct Lender<'a> {
-    owner: &'a BaseContexts,
+pub struct Lender {
     /// By [`LangId`].
     bases: Vec<Arc<Context>>,
 }
 
-impl Lender<'_> {
+impl Lender {
     /// How many languages there are contexts for.
     pub fn languages(&self) -> usize {
         self.bases.len()
     }
 
     /// A context holding the `site` and `t` of `lang` and nothing else.
-    pub fn lend(&self, lang: LangId) -> Lent<'_> {
-        let spare = self.owner.state()[lang].spare.pop();
+    pub fn lend(&self, lang: LangId) -> Lent {
         Lent {
-            ctx: spare.unwrap_or_else(|| (*self.bases[lang]).clone()),
+            ctx: (*self.bases[lang]).clone(),
             added: Vec::new(),
             lang,
-            lender: self,
         }
     }
 }
 
 /// A copy of a language's base context, lent to a render; the keys a render adds are taken
-/// out again by [`Lent::clear`] and when it goes back.
-pub struct Lent<'a> {
+/// out again by [`Lent::clear`].
+pub struct Lent {
     ctx: Context,
     added: Vec<&'static str>,
     lang: LangId,
-    lender: &'a Lender<'a>,
 }
 
-impl Lent<'_> {
+impl Lent {
     pub fn context(&self) -> &Context {
         &self.ctx
     }
@@ -134,24 +126,6 @@ impl Lent<'_> {
     pub fn clear(&mut self) {
         for key in self.added.drain(..) {
             self.ctx.remove(key);
-        }
-    }
-}
-
-impl Drop for Lent<'_> {
-    fn drop(&mut self) {
-        self.clear();
-        let mut states = self.lender.owner.state();
-        let Some(state) = states.get_mut(self.lang) else {
-            return;
-        };
-        let current = state
-            .base
-            .as_ref()
-            .is_some_and(|b| Arc::ptr_eq(b, &self.lender.bases[self.lang]));
-        // One copy per thread is all a render pass uses at once.
-        if current && state.spare.len() <= rayon::current_num_threads() {
-            state.spare.push(std::mem::take(&mut self.ctx));
         }
     }
 }
@@ -389,24 +363,21 @@ mod tests {
     }
 
     #[test]
-    fn a_lent_context_comes_back_without_what_a_render_added() {
+    fn a_lent_context_is_cleared_of_what_a_render_added() {
         let site = sample();
         let contexts = BaseContexts::default();
         let lender = contexts.prepare(&site).unwrap();
-        {
-            let mut ctx = lender.lend(0);
-            ctx.insert("page", "one");
-            ctx.insert_value("letters", Value::from(true));
-            assert_eq!(ctx.take("letters"), Some(Value::from(true)));
-            assert!(ctx.context().contains_key("page"));
-        }
-        let ctx = lender.lend(0);
+        let mut ctx = lender.lend(0);
+        ctx.insert("page", "one");
+        ctx.insert_value("letters", Value::from(true));
+        assert_eq!(ctx.take("letters"), Some(Value::from(true)));
+        assert!(ctx.context().contains_key("page"));
+        ctx.clear();
         assert!(!ctx.context().contains_key("page"));
         assert!(ctx.context().contains_key("site"));
-        assert_eq!(
-            contexts.state()[0].spare.len(),
-            0,
-            "the one copy is lent again"
+        assert!(
+            !lender.lend(0).context().contains_key("page"),
+            "a copy lent again holds only `site` and `t`"
         );
     }
 }
