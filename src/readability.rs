@@ -153,33 +153,85 @@ pub fn reading_ease(words: usize, sentences: usize, syllables: usize) -> f64 {
 
 /// Syllables of one word, by the rule in the module documentation.
 pub fn syllables(word: &str) -> usize {
-    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    if let Some(n) = syllables_ascii(word.as_bytes()) {
+        return n;
+    }
+    let letters: Vec<char> = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut groups = 0;
+    let mut prev_vowel = false;
+    for &c in &letters {
+        let v = is_vowel(c);
+        groups += usize::from(v && !prev_vowel);
+        prev_vowel = v;
+    }
+    let last = |back: usize| letters.len().checked_sub(back).map(|i| letters[i]);
+    finish_syllables(
+        groups,
+        letters.len(),
+        [last(3), last(2), last(1)].map(|c| c.unwrap_or('\0')),
+    )
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
+
+/// What a byte is to [`syllables_ascii`].
+const NOT_A_LETTER: u8 = 0;
+const CONSONANT: u8 = 1;
+const VOWEL: u8 = 2;
+const NOT_ASCII: u8 = 3;
+
+const LETTER_KIND: [u8; 256] = {
+    let mut t = [NOT_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = (b as u8).to_ascii_lowercase();
+        t[b] = match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => VOWEL,
+            b'a'..=b'z' => CONSONANT,
+            _ => NOT_A_LETTER,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`syllables`] of an ASCII word, a byte at a time; `None` for any other word.
+fn syllables_ascii(word: &[u8]) -> Option<usize> {
     let mut groups = 0;
     let mut prev_vowel = false;
     let mut n = 0;
-    // The last three letters, enough for the silent-e rule; no allocation per word.
-    let mut last = ['\0'; 3];
-    let mut take = |c: char| {
-        let v = is_vowel(c);
-        if v && !prev_vowel {
-            groups += 1;
-        }
-        prev_vowel = v;
-        last = [last[1], last[2], c];
-        n += 1;
-    };
-    if word.is_ascii() {
-        for b in word.bytes().filter(u8::is_ascii_alphabetic) {
-            take(char::from(b.to_ascii_lowercase()));
-        }
-    } else {
-        for c in word.chars().filter(|c| c.is_alphabetic()) {
-            c.to_lowercase().for_each(&mut take);
+    // The last three letters, lower case, one a byte: enough for the silent-e rule.
+    let mut last = 0u32;
+    for &b in word {
+        match LETTER_KIND[usize::from(b)] {
+            NOT_A_LETTER => continue,
+            NOT_ASCII => return None,
+            kind => {
+                let v = kind == VOWEL;
+                groups += usize::from(v && !prev_vowel);
+                prev_vowel = v;
+                last = (last << 8) | u32::from(b.to_ascii_lowercase());
+                n += 1;
+            }
         }
     }
+    let [_, a, b, c] = last.to_be_bytes();
+    Some(finish_syllables(groups, n, [a, b, c].map(char::from)))
+}
+
+/// The vowel groups of a word of `n` letters ending in `last`, less a silent final `e`,
+/// and at least one.
+fn finish_syllables(groups: usize, n: usize, last: [char; 3]) -> usize {
     if n == 0 {
         return 1;
     }
+    let mut groups = groups;
     if groups > 1 && last[2] == 'e' && !is_vowel(last[1]) {
         let consonant_le = n >= 3 && last[1] == 'l' && !is_vowel(last[0]);
         if !consonant_le {
@@ -217,43 +269,87 @@ pub struct Word {
 /// The words of a text, in order.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut token_start: Option<usize> = None;
-    let mut push = |start: usize, end: usize| {
-        let token = &text[start..end];
-        let Some(first) = token.find(|c: char| c.is_alphanumeric()) else {
-            return;
-        };
-        let last = token
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_alphanumeric())
-            .map(|(i, c)| i + c.len_utf8())
-            .unwrap_or(token.len());
-        out.push(Word {
-            start: start + first,
-            end: start + last,
-            token_end: end,
-        });
+    words_into(text, &mut out);
+    out
+}
+
+/// Whether an ASCII byte is whitespace as [`char::is_whitespace`] has it (which, unlike
+/// [`u8::is_ascii_whitespace`], counts the vertical tab).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// [`words`], into `out` (emptied first). ASCII is read a byte at a time; only other
+/// characters are decoded.
+fn words_into(text: &str, out: &mut Vec<Word>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    // The character at `i` (a boundary) if it is whitespace: its length.
+    let space_at = |i: usize| -> Option<usize> {
+        let b = bytes[i];
+        if b < 0x80 {
+            return ascii_space(b).then_some(1);
+        }
+        let c = text[i..].chars().next()?;
+        c.is_whitespace().then(|| c.len_utf8())
     };
-    for (i, c) in text.char_indices() {
-        match (c.is_whitespace(), token_start) {
-            (true, Some(start)) => {
-                push(start, i);
-                token_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(n) = space_at(i) {
+            i += n;
+            continue;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < bytes.len() {
+            if bytes[i] < 0x80 {
+                if ascii_space(bytes[i]) {
+                    break;
+                }
+                i += 1;
+            } else {
+                if space_at(i).is_some() {
+                    break;
+                }
+                ascii = false;
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
             }
-            (false, None) => token_start = Some(i),
-            _ => {}
+        }
+        if let Some((first, last)) = word_in(&text[start..i], ascii) {
+            out.push(Word {
+                start: start + first,
+                end: start + last,
+                token_end: i,
+            });
         }
     }
-    if let Some(start) = token_start {
-        push(start, text.len());
+}
+
+/// Where the word is in a whitespace-separated token: from its first letter or digit to
+/// the end of its last; `None` when it has neither.
+fn word_in(token: &str, ascii: bool) -> Option<(usize, usize)> {
+    if ascii {
+        let bytes = token.as_bytes();
+        let first = bytes.iter().position(u8::is_ascii_alphanumeric)?;
+        let last = bytes.iter().rposition(u8::is_ascii_alphanumeric)?;
+        return Some((first, last + 1));
     }
-    out
+    let first = token.find(char::is_alphanumeric)?;
+    let last = token
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_alphanumeric())
+        .map_or(token.len(), |(i, c)| i + c.len_utf8());
+    Some((first, last))
 }
 
 /// Whether the word at `i` ends its sentence.
 fn ends_sentence(text: &str, words: &[Word], i: usize) -> bool {
     let w = words[i];
+    if w.end == w.token_end {
+        // Nothing after the word: no stop.
+        return false;
+    }
     let tail = text[w.end..w.token_end].trim_end_matches(['"', '\'', ')', ']', '”', '’', '*', '_']);
     if tail.ends_with(['!', '?']) {
         return true;
@@ -300,11 +396,22 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
 
 /// [`sentences`] with the syllables of `formula`'s language.
 pub fn sentences_in(text: &str, formula: Formula) -> Vec<Sentence> {
-    let ws = words(text);
     let mut out = Vec::new();
+    for_each_sentence(text, formula, &mut Vec::new(), |s| out.push(s));
+    out
+}
+
+/// Hands each sentence of `text` to `each`, in order; `words` is room for the text's words.
+fn for_each_sentence(
+    text: &str,
+    formula: Formula,
+    words: &mut Vec<Word>,
+    mut each: impl FnMut(Sentence),
+) {
+    words_into(text, words);
+    let ws = &words[..];
     let mut current: Option<Sentence> = None;
-    for i in 0..ws.len() {
-        let w = ws[i];
+    for (i, w) in ws.iter().enumerate() {
         let s = current.get_or_insert(Sentence {
             start: w.start,
             end: w.end,
@@ -314,12 +421,11 @@ pub fn sentences_in(text: &str, formula: Formula) -> Vec<Sentence> {
         s.words += 1;
         s.syllables += formula.syllables(&text[w.start..w.end]);
         s.end = w.token_end;
-        if ends_sentence(text, &ws, i) {
-            out.extend(current.take());
+        if ends_sentence(text, ws, i) {
+            current.take().map(&mut each);
         }
     }
-    out.extend(current.take());
-    out
+    current.take().map(each);
 }
 
 /// One sentence of a page, placed in its file.
@@ -409,27 +515,31 @@ pub fn read(source: &Source) -> Reading {
     read_in(source, Formula::FleschKincaid)
 }
 
+/// The blocks of a page that are prose: paragraphs and list items, but not footnote
+/// definitions.
+fn prose_blocks(source: &Source) -> impl Iterator<Item = &crate::markdown::TextBlock> {
+    let body = source.body();
+    source.analysis.blocks.iter().filter(move |block| {
+        matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
+            && !in_footnote_definition(body, block.offset)
+    })
+}
+
 /// Reads one page's prose with the syllables of `formula`'s language.
 pub fn read_in(source: &Source, formula: Formula) -> Reading {
-    let body = source.body();
     let lines = LineIndex::new(&source.text);
     let mut r = Reading {
         formula,
         ..Reading::default()
     };
-    for block in &source.analysis.blocks {
-        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
-            || in_footnote_definition(body, block.offset)
-        {
-            continue;
-        }
+    let mut words = Vec::new();
+    for block in prose_blocks(source) {
         let text = &block.text;
         // A block keeps its source line breaks, so a sentence's line is the block's line
         // plus the breaks before it.
-        let block_line = lines.line(source.body_start + block.offset);
-        let mut line = block_line;
+        let mut line = lines.line(source.body_start + block.offset);
         let mut counted = 0;
-        for s in sentences_in(text, formula) {
+        for_each_sentence(text, formula, &mut words, |s| {
             line += text[counted..s.start].matches('\n').count();
             counted = s.start;
             r.words += s.words;
@@ -440,9 +550,24 @@ pub fn read_in(source: &Source, formula: Formula) -> Reading {
                 words: s.words,
                 syllables: s.syllables,
             });
-        }
+        });
     }
     r
+}
+
+/// A page's score by `formula`, as [`Reading::score`] gives it, without keeping its
+/// sentences: `None` when the page has too little prose.
+pub fn score_in(source: &Source, formula: Formula) -> Option<f64> {
+    let (mut words, mut sentences, mut syllables) = (0, 0, 0);
+    let mut room = Vec::new();
+    for block in prose_blocks(source) {
+        for_each_sentence(&block.text, formula, &mut room, |s| {
+            words += s.words;
+            sentences += 1;
+            syllables += s.syllables;
+        });
+    }
+    (words >= MIN_WORDS).then(|| formula.score(words, sentences, syllables))
 }
 
 /// The formula and limit for the pages of one language of a site (the language's own
@@ -642,6 +767,129 @@ pub fn translation_report(site: &crate::site::Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of a text, read a character at a time: what [`words`] must give.
+    fn plain_words(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut token_start: Option<usize> = None;
+        let mut push = |start: usize, end: usize| {
+            let token = &text[start..end];
+            let Some(first) = token.find(|c: char| c.is_alphanumeric()) else {
+                return;
+            };
+            let last = token
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_alphanumeric())
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap();
+            out.push(Word {
+                start: start + first,
+                end: start + last,
+                token_end: end,
+            });
+        };
+        for (i, c) in text.char_indices() {
+            match (c.is_whitespace(), token_start) {
+                (true, Some(start)) => {
+                    push(start, i);
+                    token_start = None;
+                }
+                (false, None) => token_start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(start) = token_start {
+            push(start, text.len());
+        }
+        out
+    }
+
+    /// Syllables counted a lower-cased character at a time: what [`syllables`] must give.
+    fn plain_syllables(word: &str) -> usize {
+        let letters: Vec<char> = word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let mut groups = 0;
+        for (i, &c) in letters.iter().enumerate() {
+            if is_vowel(c) && (i == 0 || !is_vowel(letters[i - 1])) {
+                groups += 1;
+            }
+        }
+        let n = letters.len();
+        if n == 0 {
+            return 1;
+        }
+        if groups > 1 && letters[n - 1] == 'e' && !is_vowel(letters[n - 2]) {
+            let consonant_le = n >= 3 && letters[n - 2] == 'l' && !is_vowel(letters[n - 3]);
+            if !consonant_le {
+                groups -= 1;
+            }
+        }
+        groups.max(1)
+    }
+
+    /// The repository's own sample site, in both its languages.
+    fn sample_pages() -> Vec<crate::site::Page> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate::build::load_and_check(root, None, false)
+            .unwrap()
+            .0
+            .pages
+    }
+
+    #[test]
+    fn words_and_syllables_read_bytes_as_characters_would() {
+        let mut texts: Vec<String> = [
+            "plain words, and (brackets) — dashes – and 1,226 numbers.",
+            "tab\there\x0bvertical\x0cfeed\r\nline\u{a0}no-break\u{2003}em\u{3000}ideo",
+            "café naïve ÉCOLE œuvre straße İstanbul ǅemal Ωmega",
+            "«quoted» “curly” ‘single’ … — ¿Qué? ¡Sí! fármaco ácido",
+            "***  ---  ...  \u{85}next\u{2028}sep",
+            "",
+            " ",
+            "a",
+            "ée",
+        ]
+        .map(String::from)
+        .to_vec();
+        for page in sample_pages() {
+            texts.extend(page.source.analysis.blocks.iter().map(|b| b.text.clone()));
+        }
+        let mut n = 0;
+        for text in &texts {
+            let words = words(text);
+            assert_eq!(words, plain_words(text), "{text:?}");
+            for w in words {
+                let word = &text[w.start..w.end];
+                for form in [word.to_string(), word.to_uppercase()] {
+                    assert_eq!(syllables(&form), plain_syllables(&form), "{form:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 5_000, "the sample's prose is read: {n} words");
+    }
+
+    #[test]
+    fn a_score_counted_is_the_score_of_the_sentences_kept() {
+        let mut graded = 0;
+        for page in sample_pages() {
+            for formula in [Formula::FleschKincaid, Formula::FernandezHuerta] {
+                let full = read_in(&page.source, formula).score();
+                assert_eq!(
+                    score_in(&page.source, formula),
+                    full,
+                    "{}",
+                    page.source.content_path
+                );
+                graded += usize::from(full.is_some());
+            }
+        }
+        assert!(graded > 10, "{graded} pages graded");
+    }
 
     fn totals(text: &str) -> (usize, usize, usize) {
         let s = sentences(text);
