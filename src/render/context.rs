@@ -5,6 +5,8 @@ use crate::markdown::Heading;
 use crate::site::{LangId, Page, PageId, Site};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::OnceLock;
+use tera::{TeraResult, Value};
 
 /// `{title, url, summary, kind, lang}`: how one page refers to another. Its text is
 /// borrowed from the model (a page has about thirty of these); [`PageRef::into_owned`]
@@ -183,7 +185,9 @@ pub struct DrugContext {
 }
 
 /// A page as its template sees it. The page's own text (its body's HTML above all) is
-/// borrowed from the model: it is copied once, into the template's context.
+/// borrowed from the model: it is copied once, into the template's context. The pages it
+/// refers to are in [`Links`], by id: [`PageContext::value`] puts in their shared
+/// [`RefValues`].
 #[derive(Debug, Serialize)]
 pub struct PageContext<'a> {
     pub title: &'a str,
@@ -193,8 +197,6 @@ pub struct PageContext<'a> {
     pub lang: &'a str,
     /// The page in every language it is published in (empty when only one).
     pub alternates: Vec<Alternate>,
-    /// For a translation, the page it translates.
-    pub translation_of: Option<PageRef<'a>>,
     /// A translation reviewed before its source was last reviewed.
     pub translation_outdated: bool,
     pub url: String,
@@ -209,19 +211,95 @@ pub struct PageContext<'a> {
     pub reading_grade: Option<f64>,
     pub word_count: usize,
     pub drugs: Vec<DrugContext>,
-    pub treats: Vec<PageRef<'a>>,
-    pub treated_by: Vec<PageRef<'a>>,
-    pub related: Vec<PageRef<'a>>,
-    pub mentioned_on: Vec<PageRef<'a>>,
     pub also_known_as: &'a [String],
-    pub breadcrumbs: Vec<PageRef<'a>>,
-    pub previous: Option<PageRef<'a>>,
-    pub next: Option<PageRef<'a>>,
-    pub pages: Vec<PageRef<'a>>,
-    pub subsections: Vec<PageRef<'a>>,
     /// schema.org JSON-LD for the page, safe to print unescaped inside
     /// `<script type="application/ld+json">`; empty when the page has none (the 404 page).
     pub json_ld: String,
+    #[serde(skip)]
+    pub links: Links,
+}
+
+/// The pages a page refers to, shown as page references: lists and single ones.
+#[derive(Debug, Default)]
+pub struct Links {
+    pub treats: Vec<PageId>,
+    pub treated_by: Vec<PageId>,
+    pub related: Vec<PageId>,
+    pub mentioned_on: Vec<PageId>,
+    pub breadcrumbs: Vec<PageId>,
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<PageId>,
+    /// For a translation, the page it translates.
+    pub translation_of: Option<PageId>,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+impl PageContext<'_> {
+    /// The page as a template value, its page references shared with every other page
+    /// that shows them.
+    pub fn value(&self, refs: &RefValues) -> TeraResult<Value> {
+        let mut map = Value::try_from_serializable(self)?
+            .into_map()
+            .ok_or_else(|| tera::Error::message("a page is a map"))?;
+        let l = &self.links;
+        for (key, ids) in [
+            ("treats", &l.treats),
+            ("treated_by", &l.treated_by),
+            ("related", &l.related),
+            ("mentioned_on", &l.mentioned_on),
+            ("breadcrumbs", &l.breadcrumbs),
+            ("pages", &l.pages),
+            ("subsections", &l.subsections),
+        ] {
+            map.insert(key.into(), refs.list(ids)?);
+        }
+        for (key, id) in [
+            ("translation_of", l.translation_of),
+            ("previous", l.previous),
+            ("next", l.next),
+        ] {
+            let value = match id {
+                Some(id) => refs.get(id)?,
+                None => Value::none(),
+            };
+            map.insert(key.into(), value);
+        }
+        Ok(Value::from(map))
+    }
+}
+
+/// Each page's reference as a template value, made the first time a page shows it and
+/// shared by every page that does: a value shares its contents, so showing it again costs
+/// a reference count. Good for one render pass.
+pub struct RefValues<'a> {
+    site: &'a Site,
+    made: Vec<OnceLock<Value>>,
+}
+
+impl<'a> RefValues<'a> {
+    pub fn new(site: &'a Site) -> RefValues<'a> {
+        RefValues {
+            site,
+            made: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    pub fn get(&self, id: PageId) -> TeraResult<Value> {
+        if let Some(v) = self.made[id].get() {
+            return Ok(v.clone());
+        }
+        let v = Value::try_from_serializable(&page_ref(self.site, id))?;
+        Ok(self.made[id].get_or_init(|| v).clone())
+    }
+
+    pub fn list(&self, ids: &[PageId]) -> TeraResult<Value> {
+        Ok(Value::from(
+            ids.iter()
+                .map(|&id| self.get(id))
+                .collect::<TeraResult<Vec<Value>>>()?,
+        ))
+    }
 }
 
 pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
@@ -235,7 +313,6 @@ pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
         kind: page.kind.as_str(),
         lang: &site.languages[page.lang].code,
         alternates: alternates(site, id),
-        translation_of: page.translation_of.map(|s| page_ref(site, s)),
         translation_outdated: site.translation_outdated(page).is_some(),
         url: site.url(id),
         permalink: site.permalink(id),
@@ -258,17 +335,20 @@ pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
                 forms: d.forms.clone(),
             })
             .collect(),
-        treats: refs(site, &page.treats),
-        treated_by: refs(site, &page.treated_by),
-        related: refs(site, &related),
-        mentioned_on: refs(site, &page.mentioned_on),
         also_known_as: &front.also_known_as,
-        breadcrumbs: refs(site, &site.breadcrumbs(id)),
-        previous: page.previous.map(|p| page_ref(site, p)),
-        next: page.next.map(|p| page_ref(site, p)),
-        pages: refs(site, &page.pages),
-        subsections: refs(site, &page.subsections),
         json_ld: super::jsonld::page_json_ld(site, page),
+        links: Links {
+            treats: page.treats.clone(),
+            treated_by: page.treated_by.clone(),
+            related,
+            mentioned_on: page.mentioned_on.clone(),
+            breadcrumbs: site.breadcrumbs(id),
+            pages: page.pages.clone(),
+            subsections: page.subsections.clone(),
+            translation_of: page.translation_of,
+            previous: page.previous,
+            next: page.next,
+        },
     }
 }
 
@@ -304,7 +384,6 @@ pub fn generated_page<'a>(
         kind,
         lang: &site.languages[lang].code,
         alternates,
-        translation_of: None,
         translation_outdated: false,
         url: format!("{}{prefix}{url_path}", site.base_path),
         permalink: format!("{}{prefix}{url_path}", site.base_url),
@@ -318,16 +397,11 @@ pub fn generated_page<'a>(
         reading_grade: None,
         word_count: 0,
         drugs: Vec::new(),
-        treats: Vec::new(),
-        treated_by: Vec::new(),
-        related: Vec::new(),
-        mentioned_on: Vec::new(),
         also_known_as: &[],
-        breadcrumbs: vec![page_ref(site, site.languages[lang].home)],
-        previous: None,
-        next: None,
-        pages: Vec::new(),
-        subsections: Vec::new(),
         json_ld: super::jsonld::generated_json_ld(site, lang, title, kind, url_path),
+        links: Links {
+            breadcrumbs: vec![site.languages[lang].home],
+            ..Links::default()
+        },
     }
 }

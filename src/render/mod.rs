@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::site::{LangId, Page, PageId, PageKind, Site};
 use a_to_z::AToZLists;
 use base_context::{BaseContexts, Lender, Lent};
+use context::RefValues;
 use context_reads::ContextReads;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -176,6 +177,17 @@ impl Renderer {
             .map_err(|e| theme::template_error(&e, &self.sources, name))
     }
 
+    /// A page's context as a template value; `template` is named if that fails.
+    fn page_value(
+        &self,
+        page: &context::PageContext,
+        refs: &RefValues,
+        template: &str,
+    ) -> Result<Value, Diagnostic> {
+        page.value(refs)
+            .map_err(|e| theme::template_error(&e, &self.sources, template))
+    }
+
     /// The template a page renders with.
     pub fn template_for(&self, site: &Site, id: usize) -> Result<String, Diagnostic> {
         let page = &site.pages[id];
@@ -255,15 +267,16 @@ impl Renderer {
             Ok(l) => l,
             Err(e) => return vec![Diagnostic::error("template", "templates", e.to_string())],
         };
+        let refs = context::RefValues::new(site);
         let render_one = |ctx: &mut Lent, id: PageId| -> Result<OutputFile, Diagnostic> {
             let page = &site.pages[id];
             let name = self.template_for(site, page.id)?;
-            let pc = context::page_context(site, page);
+            let pc = self.page_value(&context::page_context(site, page), &refs, &name)?;
             ctx.clear();
-            ctx.insert("page", &pc);
             if page.kind.is_section() {
-                ctx.insert("section", &pc);
+                ctx.insert_value("section", pc.clone());
             }
+            ctx.insert_value("page", pc);
             let html = self.render(&name, ctx.context())?;
             done.fetch_add(1, Ordering::Relaxed);
             Ok(OutputFile {
@@ -315,8 +328,9 @@ impl Renderer {
                 .collect()
         };
         // The generated pages (the A to Z above all) render beside the content pages.
-        let (mut diags, generated) =
-            rayon::join(render_pages, || self.generated(site, &lender, generated));
+        let (mut diags, generated) = rayon::join(render_pages, || {
+            self.generated(site, &lender, &refs, generated)
+        });
         match generated {
             Ok(g) => g.into_iter().for_each(sink),
             Err(d) => diags.push(d),
@@ -332,15 +346,16 @@ impl Renderer {
         &self,
         site: &Site,
         base: &Lender,
+        refs: &RefValues,
         which: Generated,
     ) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut files = Vec::new();
         for lang in 0..base.languages() {
             if which.a_to_z {
-                files.push(self.a_to_z(site, lang, base)?);
+                files.push(self.a_to_z(site, lang, base, refs)?);
             }
             if which.pages {
-                self.generated_pages(site, lang, base, &mut files)?;
+                self.generated_pages(site, lang, base, refs, &mut files)?;
             }
             if which.feeds {
                 files.push(OutputFile {
@@ -353,7 +368,8 @@ impl Renderer {
             for (alias, target) in &site.aliases {
                 let mut ctx = base.lend(site.pages[*target].lang);
                 ctx.insert("target", &site.permalink(*target));
-                ctx.insert("page", &context::page_context(site, &site.pages[*target]));
+                let page = context::page_context(site, &site.pages[*target]);
+                ctx.insert_value("page", self.page_value(&page, refs, "redirect.html")?);
                 files.push(OutputFile {
                     path: alias_output_path(alias),
                     bytes: self.render("redirect.html", ctx.context())?.into_bytes(),
@@ -377,13 +393,17 @@ impl Renderer {
         Ok(files)
     }
 
-    fn a_to_z(&self, site: &Site, lang: LangId, base: &Lender) -> Result<OutputFile, Diagnostic> {
+    fn a_to_z(
+        &self,
+        site: &Site,
+        lang: LangId,
+        base: &Lender,
+        refs: &RefValues,
+    ) -> Result<OutputFile, Diagnostic> {
         let mut ctx = base.lend(lang);
         let title = string(ctx.context(), "medicines_a_to_z");
-        ctx.insert(
-            "page",
-            &context::generated_page(site, lang, &title, "drugs", "drugs/"),
-        );
+        let page = context::generated_page(site, lang, &title, "drugs", "drugs/");
+        ctx.insert_value("page", self.page_value(&page, refs, "drugs.html")?);
         // A letter's parts: runs of its entries, each rendered on its own.
         let render_part = |entries: Vec<Value>| {
             let mut ctx = base.lend(lang);
@@ -411,6 +431,7 @@ impl Renderer {
         site: &Site,
         lang: LangId,
         base: &Lender,
+        refs: &RefValues,
         files: &mut Vec<OutputFile>,
     ) -> Result<(), Diagnostic> {
         let prefix = &site.languages[lang].prefix;
@@ -433,10 +454,8 @@ impl Renderer {
         for (template, title, kind, url_path, out) in which {
             let mut ctx = base.lend(lang);
             let title = string(ctx.context(), title);
-            ctx.insert(
-                "page",
-                &context::generated_page(site, lang, &title, kind, url_path),
-            );
+            let page = context::generated_page(site, lang, &title, kind, url_path);
+            ctx.insert_value("page", self.page_value(&page, refs, template)?);
             files.push(OutputFile {
                 path: out,
                 bytes: self.render(template, ctx.context())?.into_bytes(),
