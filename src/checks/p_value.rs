@@ -11,9 +11,17 @@ use std::sync::LazyLock;
 
 static BARE_P: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[Pp] *(0?\.\d+)").unwrap());
 
-/// Every p-value without a comparator in a text.
+/// Every p-value without a comparator in a text. The pattern needs a `.` before a digit,
+/// which most prose lacks (and `p` is in most words): it runs only over a text that has one.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let decimal = text
+        .match_indices('.')
+        .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+    if !decimal {
+        return out;
+    }
     for caps in BARE_P.captures_iter(text) {
         let (Some(m), Some(num)) = (caps.get(0), caps.get(1)) else {
             continue;
