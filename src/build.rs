@@ -98,7 +98,7 @@ pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
 ) -> Result<(Site, Vec<Diagnostic>, T), BuildError> {
     let config = load_config(root, base_url)?;
     let t = Instant::now();
-    let mut loaded = crate::load::load(root, drafts);
+    let mut loaded = crate::load::load(root, drafts, &config.language);
     timing("load", t);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     let t = Instant::now();

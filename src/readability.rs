@@ -993,6 +993,7 @@ mod tests {
             front: parsed.front,
             body_start: parsed.body_start,
             text,
+            reading: None,
         };
         let r = read(&source);
         let got: Vec<(usize, &str)> = r

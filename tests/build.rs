@@ -737,6 +737,47 @@ fn new_uses_the_configured_sections() {
 
 /// A build lets go of each page's Markdown, prose and links before it renders; nothing a
 /// template shows may depend on them, or the pages would change with it.
+/// `page.reading_grade` is the score the reading-level check gives the page, by the formula
+/// of its language (Flesch-Kincaid for English, Fernández Huerta for Spanish), to one
+/// decimal; none for a page with too little prose.
+#[test]
+fn templates_see_each_page_reading_grade() {
+    use formulary::readability::{self, Formula};
+    let dir = copy_of_sample_site();
+    let root = dir.path();
+    write_files(
+        root,
+        &[("templates/condition.html", "grade={{ page.reading_grade }}")],
+    );
+    let (_out_dir, out) = fresh_output();
+    build(root, &out, &[]).expect_code(0);
+    let (site, _) = formulary::build::load_and_check(root, None, false).unwrap();
+    let mut graded = 0;
+    for (path, formula) in [
+        ("conditions/osteoporosis.md", Formula::FleschKincaid),
+        ("conditions/osteoporosis.es.md", Formula::FernandezHuerta),
+        (
+            "conditions/soft-tissue-calcification.md",
+            Formula::FleschKincaid,
+        ),
+    ] {
+        let page = site
+            .pages
+            .iter()
+            .find(|p| p.source.content_path == path)
+            .unwrap();
+        let want = readability::read_in(&page.source, formula)
+            .score()
+            .map(readability::round1);
+        let html = read(out.join(formulary::render::page_output_path(page)));
+        let shown = html.trim().strip_prefix("grade=").unwrap();
+        let got = (!shown.is_empty()).then(|| shown.parse::<f64>().unwrap());
+        assert_eq!(got, want, "{path}: {html}");
+        graded += usize::from(got.is_some());
+    }
+    assert!(graded >= 2, "the sample's condition pages are graded");
+}
+
 #[test]
 fn rendering_reads_nothing_the_build_sheds() {
     use formulary::render::Renderer;
@@ -785,12 +826,13 @@ fn checks_and_index_read_nothing_the_bodies_make() {
         )],
     );
     let config = formulary::build::load_config(root, None).unwrap();
-    let pages_only = Site::pages_of(config, formulary::load::load(root, false));
+    let language = config.language.clone();
+    let pages_only = Site::pages_of(config, formulary::load::load(root, false, &language));
     assert!(pages_only.drug_index.is_empty());
     assert!(pages_only.pages.iter().all(|p| p.links.is_empty()));
     let early_index = formulary::search::index_files(&pages_only);
     let config = formulary::build::load_config(root, None).unwrap();
-    let mut site = Site::build_model(config, formulary::load::load(root, false));
+    let mut site = Site::build_model(config, formulary::load::load(root, false, &language));
     assert!(site.pages.iter().all(|p| p.content_html.is_empty()));
     let read = |site: &Site| {
         (

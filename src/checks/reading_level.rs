@@ -34,8 +34,13 @@ pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
         .par_iter()
         .filter_map(|&page| {
             let (formula, limit) = formulas[page.lang]?;
-            // Most pages pass: their sentences are counted, not kept.
-            let score = round1(readability::score_in(&page.source, formula)?);
+            // Counted as the page was read (most pages pass, and only a failing page's
+            // sentences are kept); counted here for a page read by another formula.
+            let score = match page.source.reading {
+                Some((f, score)) if f == formula => score,
+                _ => readability::score_in(&page.source, formula)?,
+            };
+            let score = round1(score);
             formula.too_hard(score, limit).then(|| {
                 let reading = readability::read_in(&page.source, formula);
                 (page, reading, score, limit)

@@ -6,6 +6,7 @@ pub mod front_matter;
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Analysis};
+use crate::readability;
 use front_matter::FrontMatter;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -36,6 +37,10 @@ pub struct Source {
     /// Byte offset of the Markdown body in `text`.
     pub body_start: usize,
     pub analysis: Analysis,
+    /// The prose's readability by the formula of the page's language, and that formula:
+    /// `None` for a language without one, or a page with too little prose. Made as the page
+    /// is read, so it outlasts the prose (which a build sheds before rendering).
+    pub reading: Option<(readability::Formula, f64)>,
 }
 
 impl Source {
@@ -159,7 +164,9 @@ pub fn translated_path(source_path: &str, lang: &str) -> String {
 }
 
 /// Reads and parses one content file. `rel` is its content path.
-pub fn load_source(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
+/// Reads one content file; `default_language` is the code of the pages whose file name
+/// has none.
+pub fn load_source(root: &Path, rel: &str, default_language: &str) -> Result<Source, Diagnostic> {
     let file = Path::new(CONTENT_DIR).join(rel);
     let bytes = std::fs::read(root.join(&file))
         .map_err(|e| Diagnostic::error("io", &file, format!("cannot read: {e}")))?;
@@ -181,7 +188,7 @@ pub fn load_source(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
         Diagnostic::error("front-matter", &file, e.message).at_offset(&text, e.offset)
     })?;
     let analysis = markdown::analyze(&text[parsed.body_start..]);
-    Ok(Source {
+    let mut source = Source {
         file,
         content_path: rel.to_string(),
         lang,
@@ -190,11 +197,16 @@ pub fn load_source(root: &Path, rel: &str) -> Result<Source, Diagnostic> {
         body_start: parsed.body_start,
         text,
         analysis,
-    })
+        reading: None,
+    };
+    let code = source.lang.as_deref().unwrap_or(default_language);
+    source.reading = readability::Formula::for_language(code)
+        .and_then(|f| Some((f, readability::score_in(&source, f)?)));
+    Ok(source)
 }
 
 /// Reads the whole site under `root`.
-pub fn load(root: &Path, include_drafts: bool) -> Loaded {
+pub fn load(root: &Path, include_drafts: bool, default_language: &str) -> Loaded {
     let content = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();
     let (pages, assets): (Vec<_>, Vec<_>) = walk_files(&content)
@@ -217,7 +229,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Loaded {
 
     let results: Vec<Result<Source, Diagnostic>> = pages
         .par_iter()
-        .map(|(rel, _)| load_source(root, rel))
+        .map(|(rel, _)| load_source(root, rel, default_language))
         .collect();
     for r in results {
         match r {

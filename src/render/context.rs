@@ -323,7 +323,10 @@ pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
         review_due: page.review_due.map(|d| d.to_string()),
         overdue: site.is_overdue(page),
         reviewer: front.reviewer.as_deref(),
-        reading_grade: None,
+        reading_grade: page
+            .source
+            .reading
+            .map(|(_, s)| crate::readability::round1(s)),
         word_count,
         drugs: page
             .drugs

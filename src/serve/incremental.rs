@@ -121,7 +121,8 @@ impl Incremental {
                 };
             }
         };
-        let loaded = load::load(&self.root, self.drafts);
+        let language = self.config.as_ref().map_or("", |c| c.language.as_str());
+        let loaded = load::load(&self.root, self.drafts, language);
         for s in loaded.sources {
             self.sources.insert(s.content_path.clone(), s);
         }
@@ -240,7 +241,8 @@ impl Incremental {
         if !self.root.join(load::CONTENT_DIR).join(cp).is_file() {
             return;
         }
-        match load::load_source(&self.root, cp) {
+        let language = self.config.as_ref().map_or("", |c| c.language.as_str());
+        match load::load_source(&self.root, cp, language) {
             Ok(s) if s.front.draft && !self.drafts => {
                 self.draft_paths.insert(cp.to_string());
             }

@@ -1470,6 +1470,7 @@ fn synthetic_home(title: &str, lang: Option<&str>) -> Source {
         front: parsed.front,
         body_start: parsed.body_start,
         text,
+        reading: None,
     }
 }
 
