@@ -613,6 +613,26 @@ fn template_unknown_filter_points_at_its_name() {
 }
 
 #[test]
+fn a_component_defined_twice_is_reported_in_the_sites_own_file() {
+    let run = fails_keeping_output(|root| {
+        write_files(
+            root,
+            &[(
+                "templates/partials/mine.html",
+                "{% component toc(items, title=\"x\") %}mine{% endcomponent toc %}\n",
+            )],
+        );
+    });
+    assert_only_error(
+        &run,
+        "template",
+        "templates/partials/mine.html",
+        &["`toc` is defined in both", "partials/components.html"],
+        None,
+    );
+}
+
+#[test]
 fn template_written_with_tera_1_macros_says_what_replaces_them() {
     let run = fails_keeping_output(|root| {
         write_files(

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 static BUILTIN_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static BUILTIN_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
+/// How a built-in template's file is shown in diagnostics, before its name.
+const BUILTIN_PREFIX: &str = "(built-in theme) templates/";
+
 /// Where a template came from, for error messages.
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
@@ -33,7 +36,7 @@ fn collect_builtin(dir: &Dir<'static>, map: &mut BTreeMap<String, TemplateSource
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
         if let Some(text) = f.contents_utf8() {
-            let file = PathBuf::from(format!("(built-in theme) templates/{rel}"));
+            let file = PathBuf::from(format!("{BUILTIN_PREFIX}{rel}"));
             map.insert(
                 rel,
                 TemplateSource {
@@ -164,10 +167,19 @@ fn report_position(s: &str) -> Option<(String, usize, usize)> {
     Some((parts.next()?.to_string(), line, col))
 }
 
+/// The template an error names in quotes ('x.html' or `x.html`): the site's own where it
+/// names one of those (`Component `toc` is defined in both `partials/components.html` and
+/// `partials/mine.html``), else the first it names.
 fn quoted_template(s: &str, sources: &BTreeMap<String, TemplateSource>) -> Option<String> {
-    s.split('\'')
-        .skip(1)
-        .step_by(2)
-        .find(|n| sources.contains_key(*n))
-        .map(str::to_string)
+    let named: Vec<&str> = ['\'', '`']
+        .iter()
+        .flat_map(|q| s.split(*q).skip(1).step_by(2))
+        .filter(|n| sources.contains_key(*n))
+        .collect();
+    let builtin = |n: &&str| sources[*n].file.starts_with(BUILTIN_PREFIX);
+    named
+        .iter()
+        .find(|n| !builtin(n))
+        .or(named.first())
+        .map(|n| n.to_string())
 }
