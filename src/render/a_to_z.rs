@@ -67,7 +67,8 @@ struct Kept {
     /// reference stay the same, so a run of the same numbers renders the same part.
     ids: Vec<u64>,
     /// Each part rendered, by the hash of its entries' numbers.
-    parts: HashMap<u64, String>,
+    /// Template values, which share their text: showing a kept part again copies nothing.
+    parts: HashMap<u64, Value>,
 }
 
 /// One entry as the template sees it.
@@ -251,7 +252,7 @@ impl AToZLists {
         lists: &mut Kept,
         maker: &EntryMaker,
         render_part: &RenderPart,
-    ) -> Result<Vec<Vec<String>>, Failure> {
+    ) -> Result<Vec<Vec<Value>>, Failure> {
         let runs: Vec<Vec<Range<usize>>> = letters
             .iter()
             .map(|(_, range)| runs(names, range.clone()))
@@ -277,14 +278,14 @@ impl AToZLists {
             }
             keys.push(letter_keys);
         }
-        let made: Vec<(u64, String)> = todo
+        let made: Vec<(u64, Value)> = todo
             .into_par_iter()
             .map(|(k, run)| {
                 let values = names[run]
                     .iter()
                     .map(|name| maker.value(name))
                     .collect::<tera::TeraResult<Vec<Value>>>()?;
-                Ok((k, render_part(values).map_err(Failure::Part)?))
+                Ok((k, Value::from(render_part(values).map_err(Failure::Part)?)))
             })
             .collect::<Result<_, Failure>>()?;
         old.extend(made);
@@ -419,7 +420,7 @@ fn letter_ranges(names: &[DrugName]) -> Vec<(String, Range<usize>)> {
 fn by_letter(
     letters: Vec<(String, Range<usize>)>,
     entries: Vec<Value>,
-    parts: Vec<Vec<String>>,
+    parts: Vec<Vec<Value>>,
 ) -> Vec<Value> {
     let mut entries = entries.into_iter();
     let mut parts = parts.into_iter();
