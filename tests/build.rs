@@ -735,8 +735,6 @@ fn new_uses_the_configured_sections() {
     assert!(!text.contains("## Side effects"), "{text}");
 }
 
-/// A build lets go of each page's Markdown, prose and links before it renders; nothing a
-/// template shows may depend on them, or the pages would change with it.
 /// `page.reading_grade` is the score the reading-level check gives the page, by the formula
 /// of its language (Flesch-Kincaid for English, Fernández Huerta for Spanish), to one
 /// decimal; none for a page with too little prose.
@@ -778,6 +776,8 @@ fn templates_see_each_page_reading_grade() {
     assert!(graded >= 2, "the sample's condition pages are graded");
 }
 
+/// A build lets go of each page's Markdown, prose and links before it renders; nothing a
+/// template shows may depend on them, or the pages would change with it.
 #[test]
 fn rendering_reads_nothing_the_build_sheds() {
     use formulary::render::Renderer;
