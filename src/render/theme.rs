@@ -105,9 +105,10 @@ pub fn template_error(
         message = format!("{message}: {e}");
         cur = e.source();
     }
-    let name = name
-        .filter(|n| sources.contains_key(n))
-        .unwrap_or_else(|| fallback_name.to_string());
+    let name = name.filter(|n| sources.contains_key(n));
+    // A place is in the template the error names, never in the fallback.
+    let at = at.filter(|_| name.is_some());
+    let name = name.unwrap_or_else(|| fallback_name.to_string());
     let source = sources.get(&name);
     let file = source.map_or_else(
         || PathBuf::from(format!("templates/{name}")),
