@@ -69,11 +69,8 @@ impl ContextReads {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b == b'"' || b == b'\'' || b == b'`' {
-                i += bytes[i + 1..]
-                    .iter()
-                    .position(|&c| c == b)
-                    .map_or(bytes.len(), |p| p + 2);
+            if let Some(end) = past_string(bytes, i) {
+                i = end;
                 continue;
             }
             if b.is_ascii_digit() {
@@ -102,20 +99,32 @@ impl ContextReads {
     }
 }
 
+/// If a quoted string (`"`, `'` or `` ` ``) starts at `i`, where it ends: past its closing
+/// quote, or at the end when it has none.
+fn past_string(bytes: &[u8], i: usize) -> Option<usize> {
+    let q = bytes[i];
+    if !matches!(q, b'"' | b'\'' | b'`') {
+        return None;
+    }
+    Some(
+        bytes[i + 1..]
+            .iter()
+            .position(|&c| c == q)
+            .map_or(bytes.len(), |p| i + p + 2),
+    )
+}
+
 /// Where a tag's closing `}}` or `%}` is, past any quoted string holding one.
 fn tag_end(inside: &str, close: &str) -> usize {
     let bytes = inside.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            q @ (b'"' | b'\'' | b'`') => {
-                i += bytes[i + 1..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(bytes.len(), |p| p + 2);
-            }
-            _ if inside[i..].starts_with(close) => return i,
-            _ => i += 1,
+        if let Some(end) = past_string(bytes, i) {
+            i = end;
+        } else if inside[i..].starts_with(close) {
+            return i;
+        } else {
+            i += 1;
         }
     }
     bytes.len()
