@@ -3,15 +3,29 @@
 //! exactly what pulldown-cmark renders.
 
 use super::{options, Heading};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// One matcher for every linkable name of the site.
+///
+/// A name links only as a whole word, so it can only start where a word starts. The
+/// matcher keys each name by a hash of its first word and reads a text a word at a time,
+/// looking each word's hash up; a name found that way is then compared in full. Building
+/// it is filling one hash map (60,000 names take a few milliseconds), so an edit that
+/// renames a brand makes it again at little cost.
 #[derive(Debug, Clone)]
 pub struct Autolinker {
-    ac: Option<AhoCorasick>,
-    /// For each pattern, the index of its target.
-    pattern_target: Vec<usize>,
+    /// The hash of each name's first word (see [`WordHash`]) → the names it starts, by
+    /// index into `patterns`, longest first. Words of the same hash share a list: each
+    /// name is compared before it matches.
+    by_first_word: HashMap<u64, Vec<u32>, BuildHasherDefault<HashIsKey>>,
+    /// The names that start with a character that is not part of a word (rare).
+    by_symbol: Vec<u32>,
+    /// The longest first word, in bytes: a longer word of the text starts no name.
+    longest_first_word: usize,
+    /// Each name as matched (ASCII letters in lower case), with its target.
+    patterns: Vec<(Box<str>, usize)>,
     targets: Vec<AutolinkTarget>,
 }
 
@@ -23,37 +37,125 @@ pub struct AutolinkTarget {
     pub url: String,
 }
 
+/// The hasher of a map whose keys are hashes already.
+#[derive(Default)]
+struct HashIsKey(u64);
+
+impl Hasher for HashIsKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A hash of a word's bytes with ASCII letters in lower case (FNV-1a), mixed at the end
+/// so that every bit depends on every byte (the map reads its high bits as well as its
+/// low ones).
+struct WordHash(u64);
+
+impl WordHash {
+    fn new() -> WordHash {
+        WordHash(0xcbf2_9ce4_8422_2325)
+    }
+
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    fn finish(&self) -> u64 {
+        let h = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+
+    fn of(word: &[u8]) -> u64 {
+        let mut h = WordHash::new();
+        word.iter().for_each(|&b| h.push(b));
+        h.finish()
+    }
+}
+
+/// Whether `c` is part of a word: a name matches only where none is before or after it.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Which ASCII bytes are part of a word: letters, digits and `_`.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// The length of the character that starts at byte `i` of `text` (a character boundary
+/// before its end), and whether it is part of a word.
+fn char_at(text: &str, i: usize) -> (usize, bool) {
+    match text[i..].chars().next() {
+        Some(c) => (c.len_utf8(), is_word(c)),
+        None => (1, false),
+    }
+}
+
 impl Autolinker {
     /// `names` pairs each name with an index into `targets`.
-    pub fn new(names: Vec<(String, usize)>, targets: Vec<AutolinkTarget>) -> Autolinker {
-        let mut patterns = Vec::new();
-        let mut pattern_target = Vec::new();
+    pub fn new<S: AsRef<str>>(
+        names: impl IntoIterator<Item = (S, usize)>,
+        targets: Vec<AutolinkTarget>,
+    ) -> Autolinker {
+        let mut patterns: Vec<(Box<str>, usize)> = Vec::new();
         for (name, target) in names {
-            let name = name.trim().to_string();
+            let name = name.as_ref().trim();
             if name.is_empty() {
                 continue;
             }
-            // Names and text are matched with ASCII letters in lower case (see
-            // `matches`); for other letters, the lower-case form is added too.
-            let lower = name.to_lowercase();
-            if lower != name && !name.is_ascii() {
-                patterns.push(lower);
-                pattern_target.push(target);
+            // Names and text are matched with ASCII letters in lower case; for other
+            // letters, the lower-case form is added too.
+            if !name.is_ascii() {
+                let lower = name.to_lowercase();
+                if lower != name {
+                    patterns.push((lower.into(), target));
+                }
             }
-            patterns.push(name.to_ascii_lowercase());
-            pattern_target.push(target);
+            patterns.push((name.to_ascii_lowercase().into(), target));
         }
-        // Folding ASCII case in the automaton doubles its transitions, and building it
-        // for 60,000 names took twice as long as folding the names and the text.
-        let ac = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .expect("names form a valid automaton")
-        });
+        let mut by_first_word: HashMap<u64, Vec<u32>, BuildHasherDefault<HashIsKey>> =
+            HashMap::with_capacity_and_hasher(patterns.len(), Default::default());
+        let mut by_symbol = Vec::new();
+        let mut longest_first_word = 0;
+        for (i, (pattern, _)) in patterns.iter().enumerate() {
+            let first = first_word(pattern);
+            if first == 0 {
+                by_symbol.push(i as u32);
+            } else {
+                longest_first_word = longest_first_word.max(first);
+                by_first_word
+                    .entry(WordHash::of(&pattern.as_bytes()[..first]))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        // Longest first: the longest name that is a whole word wins.
+        let longest = |list: &mut Vec<u32>| {
+            if list.len() > 1 {
+                list.sort_by_key(|&i| (std::cmp::Reverse(patterns[i as usize].0.len()), i))
+            }
+        };
+        by_first_word.values_mut().for_each(longest);
+        longest(&mut by_symbol);
         Autolinker {
-            ac,
-            pattern_target,
+            by_first_word,
+            by_symbol,
+            longest_first_word,
+            patterns,
             targets,
         }
     }
@@ -62,32 +164,102 @@ impl Autolinker {
         &self.targets
     }
 
-    /// Whole-word matches in `text`: (start, end, target).
+    /// Whole-word matches in `text`, left to right, none overlapping: (start, end, target).
+    /// Where names start at the same place, the longest that is a whole word there.
     fn matches(&self, text: &str) -> Vec<(usize, usize, usize)> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
-        // ASCII case folding keeps every byte where it is: the matches' offsets are `text`'s.
-        let folded = if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(text)
-        };
-        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        ac.find_iter(folded.as_ref())
-            .filter(|m| {
-                !is_word(text[..m.start()].chars().next_back())
-                    && !is_word(text[m.end()..].chars().next())
-            })
-            .map(|m| {
-                (
-                    m.start(),
-                    m.end(),
-                    self.pattern_target[m.pattern().as_usize()],
-                )
-            })
-            .collect()
+        let mut found = Vec::new();
+        if self.patterns.is_empty() {
+            return found;
+        }
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (len, word) = if b < 0x80 {
+                (1, ASCII_WORD[b as usize])
+            } else {
+                char_at(text, i)
+            };
+            if !word {
+                // Only a name that starts with a symbol can start here, after no word.
+                let symbol = if self.by_symbol.is_empty()
+                    || text[..i].chars().next_back().is_some_and(is_word)
+                {
+                    None
+                } else {
+                    self.longest_at(text, i, &self.by_symbol)
+                };
+                match symbol {
+                    Some((end, target)) => {
+                        found.push((i, end, target));
+                        i = end;
+                    }
+                    None => i += len,
+                }
+                continue;
+            }
+            // A word starts here: hashed as it is read, then the names its first word
+            // starts, longest first.
+            let mut end = i;
+            let mut hash = WordHash::new();
+            while end < bytes.len() {
+                let b = bytes[end];
+                if b < 0x80 {
+                    if !ASCII_WORD[b as usize] {
+                        break;
+                    }
+                    hash.push(b);
+                    end += 1;
+                } else {
+                    let (len, word) = char_at(text, end);
+                    if !word {
+                        break;
+                    }
+                    bytes[end..end + len].iter().for_each(|&b| hash.push(b));
+                    end += len;
+                }
+            }
+            let candidates = if end - i <= self.longest_first_word {
+                self.by_first_word.get(&hash.finish())
+            } else {
+                None
+            };
+            match candidates.and_then(|c| self.longest_at(text, i, c)) {
+                Some((m_end, target)) => {
+                    found.push((i, m_end, target));
+                    i = m_end;
+                }
+                None => i = end,
+            }
+            // What follows is not part of a word: the word, or the name, ended there.
+        }
+        found
     }
+
+    /// The longest of `candidates` at byte `at` of `text` with no word character after it:
+    /// its end and its target.
+    fn longest_at(&self, text: &str, at: usize, candidates: &[u32]) -> Option<(usize, usize)> {
+        let rest = &text.as_bytes()[at..];
+        candidates.iter().find_map(|&p| {
+            let (pattern, target) = &self.patterns[p as usize];
+            let end = at + pattern.len();
+            let same = rest.len() >= pattern.len()
+                && rest
+                    .iter()
+                    .zip(pattern.bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == b);
+            (same && text.is_char_boundary(end) && !text[end..].chars().next().is_some_and(is_word))
+                .then_some((end, *target))
+        })
+    }
+}
+
+/// The length in bytes of the word `name` starts with (0 when it starts with a character
+/// that is not part of a word).
+fn first_word(name: &str) -> usize {
+    name.char_indices()
+        .find(|&(_, c)| !is_word(c))
+        .map_or(name.len(), |(i, _)| i)
 }
 
 /// What a page's body needs to render.
@@ -342,10 +514,10 @@ mod tests {
     fn linker() -> Autolinker {
         Autolinker::new(
             vec![
-                ("alendronate".into(), 0),
-                ("Fosamax".into(), 0),
-                ("zoledronic acid".into(), 1),
-                ("osteoporosis".into(), 2),
+                ("alendronate", 0),
+                ("Fosamax", 0),
+                ("zoledronic acid", 1),
+                ("osteoporosis", 2),
             ],
             vec![
                 AutolinkTarget {
@@ -407,7 +579,7 @@ mod tests {
     #[test]
     fn autolinks_fold_ascii_case_and_accented_capitals() {
         let linker = Autolinker::new(
-            vec![("Évista".into(), 0)],
+            vec![("Évista", 0)],
             vec![AutolinkTarget {
                 page: 1,
                 url: "/serms/".into(),
@@ -426,6 +598,47 @@ mod tests {
         }
         let out = html("Ask about ÉVISTAS.\n", Some(&linker), 0);
         assert!(!out.contains("<a "), "not a whole word: {out}");
+    }
+
+    #[test]
+    fn the_longest_whole_word_name_wins() {
+        let target = |url: &str| AutolinkTarget {
+            page: 1,
+            url: url.into(),
+        };
+        let linker = Autolinker::new(
+            vec![
+                ("Evista", 0),
+                ("Evista 60", 1),
+                ("vitamin D", 2),
+                ("vitamin", 3),
+                ("(R)-warfarin", 4),
+                ("café", 5),
+            ],
+            ["/e/", "/e60/", "/d/", "/v/", "/w/", "/c/"]
+                .map(target)
+                .to_vec(),
+        );
+        fn found<'t>(linker: &Autolinker, text: &'t str) -> Vec<(&'t str, usize)> {
+            linker
+                .matches(text)
+                .into_iter()
+                .map(|(s, e, t)| (&text[s..e], t))
+                .collect()
+        }
+        let found = |text| found(&linker, text);
+        // A longer name that is not a whole word there leaves the shorter one.
+        assert_eq!(found("Evista 600 mg"), [("Evista", 0)]);
+        assert_eq!(found("Evista 60 mg"), [("Evista 60", 1)]);
+        assert_eq!(
+            found("Vitamin D3 or vitamin d."),
+            [("Vitamin", 3), ("vitamin d", 2)]
+        );
+        // A name that starts with a symbol, at the start, after a space, not after a word.
+        assert_eq!(found("(R)-warfarin; x(R)-warfarin"), [("(R)-warfarin", 4)]);
+        // Words hold letters of any script: "cafés" is not "café", "ÉEvista" not "Evista".
+        assert_eq!(found("cafés, ÉEvista, café"), [("café", 5)]);
+        assert_eq!(found("drug_Evista Evista_"), []);
     }
 
     #[test]

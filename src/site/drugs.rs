@@ -4,6 +4,9 @@
 use super::{LangId, Page, PageKind};
 use crate::load::front_matter::DrugEntry;
 use crate::markdown::{slugify, AutolinkTarget, Autolinker};
+use fnv::FnvHasher;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use unicode_normalization::UnicodeNormalization;
 
 /// One medicine of a drug-class page as the page shows it: for a translation, the source's
@@ -144,23 +147,28 @@ pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
 /// One matcher for every drug, brand and condition name of the pages in language `lang`;
 /// targets are drug anchors and condition pages. A name claimed twice links to its first
 /// owner.
-pub fn autolinker(pages: &[Page], lang: LangId, url_of: impl Fn(usize) -> String) -> Autolinker {
-    let mut names: Vec<(String, usize)> = Vec::new();
+pub fn autolinker<'a>(
+    pages: &'a [Page],
+    lang: LangId,
+    url_of: impl Fn(usize) -> String,
+) -> Autolinker {
+    let mut names: Vec<(&str, usize)> = Vec::new();
     let mut targets: Vec<AutolinkTarget> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut add = |name: &str, target: usize, names: &mut Vec<(String, usize)>| {
+    let mut seen: HashSet<String, BuildHasherDefault<FnvHasher>> = HashSet::default();
+    let mut add = |name: &'a str, target: usize, names: &mut Vec<(&'a str, usize)>| {
         if seen.insert(fold(name)) {
-            names.push((name.to_string(), target));
+            names.push((name, target));
         }
     };
     for page in pages.iter().filter(|p| p.lang == lang) {
         match page.kind {
             PageKind::DrugClass => {
+                let url = url_of(page.id);
                 for drug in page.drugs.iter() {
                     let target = targets.len();
                     targets.push(AutolinkTarget {
                         page: page.id,
-                        url: format!("{}#{}", url_of(page.id), drug.anchor),
+                        url: format!("{url}#{}", drug.anchor),
                     });
                     add(&drug.name, target, &mut names);
                     for brand in &drug.brands {

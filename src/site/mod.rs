@@ -4,6 +4,7 @@
 
 pub mod drugs;
 pub mod links;
+mod names_changed;
 mod patch;
 pub use patch::Edit;
 
@@ -14,6 +15,7 @@ use crate::load::{translated_path, Asset, Loaded, Source};
 use crate::markdown::{self, Autolinker, Heading, RenderInput};
 use drugs::DrugName;
 use links::Resolution;
+use names_changed::NameFinder;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -863,11 +865,11 @@ impl Site {
 
     /// A matcher for the names whose autolink target differs from `prev`'s (none when
     /// none does): a body without any of them autolinks as it did in `prev`.
-    fn changed_names_since(&self, prev: &Site) -> Option<aho_corasick::AhoCorasick> {
+    fn changed_names_since(&self, prev: &Site) -> Option<NameFinder> {
         if Arc::ptr_eq(&prev.autolink_names, &self.autolink_names) {
             return None;
         }
-        changed_names_matcher(&prev.autolink_names, &self.autolink_names)
+        NameFinder::of_changes(&prev.autolink_names, &self.autolink_names)
     }
 
     /// The A to Z, the autolink matchers and the list of autolinked names, from every
@@ -891,7 +893,7 @@ impl Site {
                     format!("{}{}", site.base_path, site.pages[id].url_path)
                 })
             } else {
-                Autolinker::new(Vec::new(), Vec::new())
+                Autolinker::new(Vec::<(String, usize)>::new(), Vec::new())
             })
         };
         let ((index, autolinkers), (names, then)) = rayon::join(
@@ -1357,55 +1359,6 @@ fn autolink_names(site: &Site) -> Vec<(String, String)> {
     names
 }
 
-/// A matcher for the names whose entry differs between the two sorted lists; none when
-/// none does.
-pub(crate) fn changed_names_matcher(
-    old: &[(String, String)],
-    new: &[(String, String)],
-) -> Option<aho_corasick::AhoCorasick> {
-    let changed = changed_names(old, new);
-    (!changed.is_empty()).then(|| {
-        aho_corasick::AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(&changed)
-            .expect("names form a valid automaton")
-    })
-}
-
-/// The names in either sorted list whose entry differs between them (a merge of the two).
-fn changed_names(old: &[(String, String)], new: &[(String, String)]) -> Vec<String> {
-    let (mut i, mut j) = (0, 0);
-    let mut changed: Vec<String> = Vec::new();
-    while i < old.len() || j < new.len() {
-        match (old.get(i), new.get(j)) {
-            (Some(a), Some(b)) if a == b => {
-                i += 1;
-                j += 1;
-            }
-            (Some(a), Some(b)) if a < b => {
-                changed.push(a.0.clone());
-                i += 1;
-            }
-            (Some(_), Some(b)) | (None, Some(b)) => {
-                changed.push(b.0.clone());
-                j += 1;
-            }
-            (Some(a), None) => {
-                changed.push(a.0.clone());
-                i += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    // The matcher folds ASCII case only, so other letters are matched in lower case too,
-    // as the autolinker itself does.
-    let lower: Vec<String> = changed.iter().map(|n| n.to_lowercase()).collect();
-    changed.extend(lower);
-    changed.sort();
-    changed.dedup();
-    changed
-}
-
 /// A suggestion written the way the editor wrote the link.
 fn relative_to(dir: &str, target: &str, rooted: bool) -> String {
     if rooted {
@@ -1557,29 +1510,6 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, language
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn changed_names_are_the_difference_of_two_sorted_lists() {
-        let e = |n: &str, u: &str| (n.to_string(), u.to_string());
-        let old = vec![e("Actonel", "/b/"), e("Fosamax", "/b/"), e("Évista", "/s/")];
-        let new = vec![
-            e("Actonel", "/b/"),
-            e("Fosavance", "/b/"),
-            e("Évista", "/x/"),
-        ];
-        assert_eq!(
-            changed_names(&old, &new),
-            [
-                "Fosamax",
-                "Fosavance",
-                "fosamax",
-                "fosavance",
-                "Évista",
-                "évista"
-            ]
-        );
-        assert!(changed_names(&old, &old).is_empty());
-    }
 
     #[test]
     fn pretty_urls() {

@@ -67,7 +67,7 @@ impl Site {
             // A body that holds a name whose link changed autolinks differently. Those are
             // found while the autolink matchers are made.
             let holding = site.build_names_then(|site, names| {
-                let Some(changed) = super::changed_names_matcher(&prev.autolink_names, names)
+                let Some(changed) = super::NameFinder::of_changes(&prev.autolink_names, names)
                 else {
                     return Vec::new();
                 };
