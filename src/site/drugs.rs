@@ -138,10 +138,18 @@ pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
             }
         }
     }
-    names.sort_by(|a, b| {
-        (a.lang, &a.sort_key, &a.name, a.class).cmp(&(b.lang, &b.sort_key, &b.name, b.class))
+    // The names are sorted by position, not moved at each step: a name is a few strings.
+    // Ties (a name listed twice on one page) keep the pages' order.
+    let mut order: Vec<u32> = (0..names.len() as u32).collect();
+    order.sort_unstable_by(|&i, &j| {
+        let (a, b) = (&names[i as usize], &names[j as usize]);
+        (a.lang, &a.sort_key, &a.name, a.class, i).cmp(&(b.lang, &b.sort_key, &b.name, b.class, j))
     });
-    names
+    let mut slots: Vec<Option<DrugName>> = names.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots[i as usize].take())
+        .collect()
 }
 
 /// One matcher for every drug, brand and condition name of the pages in language `lang`;
@@ -154,7 +162,8 @@ pub fn autolinker<'a>(
 ) -> Autolinker {
     let mut names: Vec<(&str, usize)> = Vec::new();
     let mut targets: Vec<AutolinkTarget> = Vec::new();
-    let mut seen: HashSet<String, BuildHasherDefault<FnvHasher>> = HashSet::default();
+    let mut seen: HashSet<String, BuildHasherDefault<FnvHasher>> =
+        HashSet::with_capacity_and_hasher(pages.len() * 4, Default::default());
     let mut add = |name: &'a str, target: usize, names: &mut Vec<(&'a str, usize)>| {
         if seen.insert(fold(name)) {
             names.push((name, target));
