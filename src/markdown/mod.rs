@@ -207,14 +207,14 @@ pub fn analyze(body: &str) -> Analysis {
     a
 }
 
+/// Keeps a block's text, trimmed in place: a page's prose is not copied again.
 fn flush(block: &mut Option<(usize, BlockKind, String)>, out: &mut Vec<TextBlock>) {
-    if let Some((offset, kind, text)) = block.take() {
-        if !text.trim().is_empty() {
-            out.push(TextBlock {
-                text: text.trim().to_string(),
-                offset,
-                kind,
-            });
+    if let Some((offset, kind, mut text)) = block.take() {
+        text.truncate(text.trim_end().len());
+        let leading = text.len() - text.trim_start().len();
+        text.drain(..leading);
+        if !text.is_empty() {
+            out.push(TextBlock { text, offset, kind });
         }
     }
 }
