@@ -304,28 +304,48 @@ pub(super) struct Merged {
 }
 
 impl Merged {
-    /// `other` read the pages after this one's.
+    /// `other` read the pages after this one's. The three maps are merged side by side:
+    /// this is the one step of reading the words that the cores do not share otherwise.
     fn append(mut self, other: Merged) -> Merged {
         if self.postings.is_empty() && self.forms.is_empty() {
             return other;
         }
-        for (key, list) in other.postings {
-            match self.postings.get_mut(&key) {
-                Some(l) => l.extend(list),
-                None => {
-                    self.postings.insert(key, list);
+        let Merged {
+            postings,
+            forms,
+            fuzzy,
+        } = other;
+        let (my_postings, my_forms, my_fuzzy) =
+            (&mut self.postings, &mut self.forms, &mut self.fuzzy);
+        rayon::join(
+            || {
+                for (key, list) in postings {
+                    match my_postings.get_mut(&key) {
+                        Some(l) => l.extend(list),
+                        None => {
+                            my_postings.insert(key, list);
+                        }
+                    }
                 }
-            }
-        }
-        for (form, (s, n)) in other.forms {
-            self.forms.entry(form).or_insert((s, 0)).1 += n;
-        }
-        for (k, words) in other.fuzzy {
-            let e = self.fuzzy.entry(k).or_default();
-            for (w, n) in words {
-                *e.entry(w).or_default() += n;
-            }
-        }
+            },
+            || {
+                rayon::join(
+                    || {
+                        for (form, (s, n)) in forms {
+                            my_forms.entry(form).or_insert((s, 0)).1 += n;
+                        }
+                    },
+                    || {
+                        for (k, words) in fuzzy {
+                            let e = my_fuzzy.entry(k).or_default();
+                            for (w, n) in words {
+                                *e.entry(w).or_default() += n;
+                            }
+                        }
+                    },
+                )
+            },
+        );
         self
     }
 
