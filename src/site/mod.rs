@@ -19,7 +19,7 @@ use names_changed::NameFinder;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub type PageId = usize;
 /// A language of the site: an index into [`Site::languages`]; 0 is the default language.
@@ -216,8 +216,9 @@ pub struct Site {
     /// The day "today" is, for review dates (`SOURCE_DATE_EPOCH` when set).
     pub today: chrono::NaiveDate,
     /// Every autolinked name with the URL it links to, sorted: what a body's autolinks
-    /// depend on.
-    pub autolink_names: Arc<Vec<(String, String)>>,
+    /// depend on. Made when first read ([`Site::autolink_names`]): only a rebuild that
+    /// compares two models reads it.
+    autolink_names: Arc<OnceLock<Vec<(String, String)>>>,
     /// Translations that cannot be placed: an unknown language code in a file name, a
     /// translation with no source, a kind or drug its source does not have.
     pub translation_problems: Vec<Diagnostic>,
@@ -822,7 +823,7 @@ impl Site {
             collisions,
             aliases,
             today,
-            autolink_names: Arc::new(Vec::new()),
+            autolink_names: Arc::default(),
             translation_problems,
         };
         site.by_url_path = site
@@ -869,24 +870,57 @@ impl Site {
         if Arc::ptr_eq(&prev.autolink_names, &self.autolink_names) {
             return None;
         }
-        NameFinder::of_changes(&prev.autolink_names, &self.autolink_names)
+        NameFinder::of_changes(prev.autolink_names(), self.autolink_names())
     }
 
     /// The A to Z, the autolink matchers and the list of autolinked names, from every
     /// page's names and URL.
     fn build_names(&mut self) {
-        self.build_names_then(|_, _| ());
+        self.build_names_then(|_| ());
     }
 
-    /// [`Site::build_names`], running `then` on the site and its new list of autolinked
-    /// names as soon as the list is made: beside the autolink matchers, which take longest.
-    pub(crate) fn build_names_then<T: Send>(
-        &mut self,
-        then: impl FnOnce(&Site, &[(String, String)]) -> T + Send,
-    ) -> T {
+    /// Every autolinked name with the URL it links to, sorted.
+    pub fn autolink_names(&self) -> &[(String, String)] {
+        self.autolink_names.get_or_init(|| {
+            let mut names = Vec::new();
+            for page in &self.pages {
+                self.autolink_entries(page, &mut names);
+            }
+            // Equal entries are the same strings: an unstable sort orders them just as well.
+            names.sort_unstable();
+            names
+        })
+    }
+
+    /// The names `page` gives to autolinks, each with the URL it links to.
+    pub(crate) fn autolink_entries(&self, page: &Page, names: &mut Vec<(String, String)>) {
+        let url = self.url(page.id);
+        match page.kind {
+            PageKind::DrugClass => {
+                for d in page.drugs.iter() {
+                    let target = format!("{url}#{}", d.anchor);
+                    names.push((d.name.clone(), target.clone()));
+                    for b in &d.brands {
+                        names.push((b.clone(), target.clone()));
+                    }
+                }
+            }
+            PageKind::Condition => {
+                names.push((page.title().to_string(), url.clone()));
+                for a in &page.source.front.also_known_as {
+                    names.push((a.clone(), url.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// [`Site::build_names`], running `then` on the site beside the autolink matchers,
+    /// which take longest.
+    pub(crate) fn build_names_then<T: Send>(&mut self, then: impl FnOnce(&Site) -> T + Send) -> T {
         let site = &*self;
-        // Independent reads of every name (the A to Z, one autolink matcher per language,
-        // the list that tells which names changed): side by side.
+        // Independent reads of every name (the A to Z, one autolink matcher per language)
+        // and `then`: side by side.
         let autolinker = |lang: LangId| {
             Arc::new(if site.config.links.autolink {
                 drugs::autolinker(&site.pages, lang, |id| {
@@ -896,7 +930,7 @@ impl Site {
                 Autolinker::new(Vec::<(String, usize)>::new(), Vec::new())
             })
         };
-        let ((index, autolinkers), (names, then)) = rayon::join(
+        let ((index, autolinkers), then) = rayon::join(
             || {
                 rayon::join(
                     || drugs::drug_index(&site.pages),
@@ -908,15 +942,11 @@ impl Site {
                     },
                 )
             },
-            || {
-                let names = autolink_names(site);
-                let then = then(site, &names);
-                (names, then)
-            },
+            || then(site),
         );
         self.drug_index = Arc::new(index);
         self.autolinkers = autolinkers;
-        self.autolink_names = Arc::new(names);
+        self.autolink_names = Arc::default();
         then
     }
 
@@ -1329,35 +1359,6 @@ fn title_key(page: &Page) -> (String, PageId) {
 /// Whether two lists of files have the same output paths.
 fn same_outputs(a: &[crate::load::Asset], b: &[crate::load::Asset]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.output_path == y.output_path)
-}
-
-/// Every autolinked name with the URL it links to, sorted.
-fn autolink_names(site: &Site) -> Vec<(String, String)> {
-    let mut names = Vec::new();
-    for page in &site.pages {
-        let url = site.url(page.id);
-        match page.kind {
-            PageKind::DrugClass => {
-                for d in page.drugs.iter() {
-                    let target = format!("{url}#{}", d.anchor);
-                    names.push((d.name.clone(), target.clone()));
-                    for b in &d.brands {
-                        names.push((b.clone(), target.clone()));
-                    }
-                }
-            }
-            PageKind::Condition => {
-                names.push((page.title().to_string(), url.clone()));
-                for a in &page.source.front.also_known_as {
-                    names.push((a.clone(), url.clone()));
-                }
-            }
-            _ => {}
-        }
-    }
-    // Equal entries are the same strings: an unstable sort orders them just as well.
-    names.sort_unstable();
-    names
 }
 
 /// A suggestion written the way the editor wrote the link.

@@ -65,10 +65,18 @@ impl Site {
         let mut bodies: BTreeSet<PageId> = ids.iter().copied().collect();
         if names_changed {
             // A body that holds a name whose link changed autolinks differently. Those are
-            // found while the autolink matchers are made.
-            let holding = site.build_names_then(|site, names| {
-                let Some(changed) = super::NameFinder::of_changes(&prev.autolink_names, names)
-                else {
+            // found while the autolink matchers are made. Only the edited pages' names can
+            // have changed, and a name's link holds its page's URL, which an edit of names
+            // keeps: the names that changed are those the edited pages gave or give.
+            let holding = site.build_names_then(|site| {
+                let (mut old, mut new) = (Vec::new(), Vec::new());
+                for &id in &ids {
+                    prev.autolink_entries(&prev.pages[id], &mut old);
+                    site.autolink_entries(&site.pages[id], &mut new);
+                }
+                old.sort_unstable();
+                new.sort_unstable();
+                let Some(changed) = super::NameFinder::of_changes(&old, &new) else {
                     return Vec::new();
                 };
                 site.pages
