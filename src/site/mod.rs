@@ -873,8 +873,8 @@ impl Site {
         NameFinder::of_changes(prev.autolink_names(), self.autolink_names())
     }
 
-    /// The A to Z, the autolink matchers and the list of autolinked names, from every
-    /// page's names and URL.
+    /// The A to Z and the autolink matchers, from every page's names and URL. The list of
+    /// autolinked names is made again when it is next read.
     fn build_names(&mut self) {
         self.build_names_then(|_| ());
     }
