@@ -923,9 +923,7 @@ impl Site {
         // and `then`: side by side.
         let autolinker = |lang: LangId| {
             Arc::new(if site.config.links.autolink {
-                drugs::autolinker(&site.pages, lang, |id| {
-                    format!("{}{}", site.base_path, site.pages[id].url_path)
-                })
+                drugs::autolinker(&site.pages, lang, |id| site.url(id))
             } else {
                 Autolinker::new(Vec::<(String, usize)>::new(), Vec::new())
             })
