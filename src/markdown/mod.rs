@@ -199,12 +199,25 @@ pub fn analyze(body: &str) -> Analysis {
             offset,
         });
     }
-    a.words = a
-        .blocks
-        .iter()
-        .map(|b| b.text.split_whitespace().count())
-        .sum();
+    a.words = a.blocks.iter().map(|b| word_count(&b.text)).sum();
     a
+}
+
+/// The whitespace-separated words of a text: `split_whitespace().count()`, with ASCII
+/// read a byte at a time rather than decoded.
+fn word_count(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // What `char::is_whitespace` holds of ASCII: the vertical tab too.
+    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = text.as_bytes();
+    let first = bytes.first().is_some_and(|&b| !space(b));
+    let after_space = bytes
+        .windows(2)
+        .filter(|w| space(w[0]) && !space(w[1]))
+        .count();
+    usize::from(first) + after_space
 }
 
 /// Keeps a block's text, trimmed in place: a page's prose is not copied again.
@@ -256,6 +269,26 @@ pub fn collect_html_ids(html: &str, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " ",
+            "one",
+            " one two\tthree\n",
+            "a\x0bb\x0cc\rd",
+            "  lead and trail  ",
+            "non-ASCII\u{00A0}space and\u{2003}em",
+            "één twee",
+        ] {
+            assert_eq!(
+                word_count(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn headings_get_ids_custom_and_repeated() {
