@@ -1029,6 +1029,18 @@ mod tests {
             "?",
             ".",
             "a.m.",
+            // Digits and punctuation inside a word, between vowels and consonants.
+            "pre-op",
+            "T-score",
+            "b-a",
+            "1a",
+            "s'e",
+            "x-ray",
+            "co-author",
+            "e.a",
+            "ab-ove",
+            "t-apa",
+            "re2use",
         ];
         const SPACES: &[&str] = &[" ", " ", " ", "\n", "  ", "\t", "\x0b"];
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
