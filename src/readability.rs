@@ -182,21 +182,26 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
-/// What a byte is to [`syllables_ascii`].
-const NOT_A_LETTER: u8 = 0;
-const CONSONANT: u8 = 1;
-const VOWEL: u8 = 2;
-const NOT_ASCII: u8 = 3;
+/// What a byte is to [`syllables_ascii`] and [`counts_ascii`]. The order matters: letters
+/// and digits from [`DIGIT`] to [`VOWEL`], letters from [`CONSONANT`].
+const SPACE: u8 = 0;
+const PUNCTUATION: u8 = 1;
+const DIGIT: u8 = 2;
+const CONSONANT: u8 = 3;
+const VOWEL: u8 = 4;
+/// A byte of a character beyond ASCII.
+const NOT_ASCII: u8 = 5;
 
-const LETTER_KIND: [u8; 256] = {
+const BYTE_CLASS: [u8; 256] = {
     let mut t = [NOT_ASCII; 256];
     let mut b = 0;
     while b < 128 {
-        let c = (b as u8).to_ascii_lowercase();
-        t[b] = match c {
+        t[b] = match (b as u8).to_ascii_lowercase() {
+            b'\t'..=b'\r' | b' ' => SPACE,
+            b'0'..=b'9' => DIGIT,
             b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => VOWEL,
             b'a'..=b'z' => CONSONANT,
-            _ => NOT_A_LETTER,
+            _ => PUNCTUATION,
         };
         b += 1;
     }
@@ -211,51 +216,30 @@ fn syllables_ascii(word: &[u8]) -> Option<usize> {
     // The last three letters, lower case, one a byte: enough for the silent-e rule.
     let mut last = 0u32;
     for &b in word {
-        match LETTER_KIND[usize::from(b)] {
-            NOT_A_LETTER => continue,
+        match BYTE_CLASS[usize::from(b)] {
             NOT_ASCII => return None,
-            kind => {
+            kind @ (CONSONANT | VOWEL) => {
                 let v = kind == VOWEL;
                 groups += usize::from(v && !prev_vowel);
                 prev_vowel = v;
                 last = (last << 8) | u32::from(b.to_ascii_lowercase());
                 n += 1;
             }
+            _ => continue,
         }
     }
     let [_, a, b, c] = last.to_be_bytes();
     Some(finish_syllables(groups, n, [a, b, c].map(char::from)))
 }
 
-/// What a byte is to [`counts_ascii`]: the order matters (letters and digits from
-/// [`DIGIT`] up, letters from [`CONSONANT`] up).
-const SPACE: u8 = 0;
-const PUNCTUATION: u8 = 1;
-const DIGIT: u8 = 2;
-const BYTE_CLASS: [u8; 128] = {
-    let mut t = [PUNCTUATION; 128];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = match b as u8 {
-            b'\t'..=b'\r' | b' ' => SPACE,
-            b'0'..=b'9' => DIGIT,
-            _ => match LETTER_KIND[b] {
-                // Letters keep their kind: CONSONANT (1) and VOWEL (2), moved past DIGIT.
-                NOT_A_LETTER => PUNCTUATION,
-                kind => kind + 2,
-            },
-        };
-        b += 1;
-    }
-    t
-};
-const LETTER_CONSONANT: u8 = CONSONANT + 2;
-const LETTER_VOWEL: u8 = VOWEL + 2;
-
 /// The words, sentences and syllables of an ASCII block of prose by the English rules, in
 /// one pass and without a list of words: what [`for_each_sentence`] counts with
 /// [`Formula::FleschKincaid`], and what a page's score needs.
 fn counts_ascii(text: &[u8]) -> (usize, usize, usize) {
+    debug_assert!(
+        text.is_ascii(),
+        "a byte beyond ASCII would read as a letter"
+    );
     let (mut words, mut sentences, mut syllables) = (0, 0, 0);
     // A sentence holds words not yet counted as a sentence.
     let mut open = false;
@@ -264,7 +248,7 @@ fn counts_ascii(text: &[u8]) -> (usize, usize, usize) {
     let mut pending = false;
     // The last word starts in lower case.
     let mut last_lower = false;
-    let class = |b: u8| BYTE_CLASS[usize::from(b & 0x7f)];
+    let class = |b: u8| BYTE_CLASS[usize::from(b)];
     let mut i = 0;
     while i < text.len() {
         if class(text[i]) == SPACE {
@@ -283,8 +267,8 @@ fn counts_ascii(text: &[u8]) -> (usize, usize, usize) {
             if c >= DIGIT {
                 first = first.min(i);
                 end = i + 1;
-                if c >= LETTER_CONSONANT {
-                    let v = c == LETTER_VOWEL;
+                if c >= CONSONANT {
+                    let v = c == VOWEL;
                     groups += usize::from(v && !prev_vowel);
                     prev_vowel = v;
                     last3 = (last3 << 8) | u32::from(b.to_ascii_lowercase());
