@@ -17,6 +17,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::site::{Page, Site};
+use memchr::memmem::Finder;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -33,6 +34,16 @@ static FAMILY_65438: LazyLock<Regex> =
 static FAMILY_CORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"65,?438(?:\s0)?").unwrap());
 static SPLIT_ZEROS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+\.0+\s\d{1,3}").unwrap());
 static STRAY_ZERO_PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+\.\d+\s0%").unwrap());
+
+/// The patterns' literals, each searched for with SIMD by a searcher built once: every
+/// block of prose is searched for all three.
+static LITERALS: LazyLock<[Finder<'static>; 3]> =
+    LazyLock::new(|| ["438", ".0", "0%"].map(Finder::new));
+
+/// Whether `text` holds literal `i` of [`LITERALS`].
+fn has(text: &str, i: usize) -> bool {
+    LITERALS[i].find(text.as_bytes()).is_some()
+}
 
 /// The character before `i` in `text`, if any.
 pub(super) fn char_before(text: &str, i: usize) -> Option<char> {
@@ -65,7 +76,7 @@ pub(super) fn number_ends_at(text: &str, i: usize) -> bool {
 /// most prose lacks: a pattern runs only over a text that has its literal.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let family = text.contains("438").then(|| FAMILY_65438.find_iter(text));
+    let family = has(text, 0).then(|| FAMILY_65438.find_iter(text));
     for m in family.into_iter().flatten() {
         if !number_starts_at(text, m.start()) || !number_ends_at(text, m.end()) {
             continue;
@@ -81,7 +92,7 @@ pub fn find(text: &str) -> Vec<Finding> {
             ),
         });
     }
-    let split = text.contains(".0").then(|| SPLIT_ZEROS.find_iter(text));
+    let split = has(text, 1).then(|| SPLIT_ZEROS.find_iter(text));
     for m in split.into_iter().flatten() {
         if !number_starts_at(text, m.start()) || !number_ends_at(text, m.end()) {
             continue;
@@ -97,9 +108,7 @@ pub fn find(text: &str) -> Vec<Finding> {
             ),
         });
     }
-    let stray = text
-        .contains("0%")
-        .then(|| STRAY_ZERO_PERCENT.find_iter(text));
+    let stray = has(text, 2).then(|| STRAY_ZERO_PERCENT.find_iter(text));
     for m in stray.into_iter().flatten() {
         if !number_starts_at(text, m.start()) {
             continue;
