@@ -177,6 +177,22 @@ impl Renderer {
             .map_err(|e| theme::template_error(&e, &self.sources, name))
     }
 
+    /// [`Renderer::render`] as the bytes of a file, into room for `capacity` bytes: not
+    /// grown a doubling at a time from a small start, and not checked again for UTF-8 (a
+    /// template writes only text).
+    fn render_bytes(
+        &self,
+        name: &str,
+        ctx: &Context,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(name, ctx, &mut out)
+            .map_err(|e| theme::template_error(&e, &self.sources, name))?;
+        Ok(out)
+    }
+
     /// A page's context as a template value; `template` is named if that fails.
     fn page_value(
         &self,
@@ -277,11 +293,13 @@ impl Renderer {
                 ctx.insert_value("section", pc.clone());
             }
             ctx.insert_value("page", pc);
-            let html = self.render(&name, ctx.context())?;
+            // The page's own HTML and room for the theme around it.
+            let room = page.content_html.len() + 32 * 1024;
+            let bytes = self.render_bytes(&name, ctx.context(), room)?;
             done.fetch_add(1, Ordering::Relaxed);
             Ok(OutputFile {
                 path: page_output_path(page),
-                bytes: html.into_bytes(),
+                bytes,
             })
         };
         // Each page's file goes to the sink at once; its error, if any, is kept.
