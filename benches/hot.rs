@@ -114,6 +114,14 @@ fn main() {
             black_box(readability::sentences(black_box(&b.text)));
         }
     });
+    bench("readability::counts", 200, || {
+        for b in &analysis.blocks {
+            black_box(readability::counts(
+                black_box(&b.text),
+                readability::Formula::FleschKincaid,
+            ));
+        }
+    });
     bench("markdown::slugify", 20_000, || {
         black_box(markdown::slugify(black_box(
             "Who can and cannot take them?",

@@ -655,18 +655,30 @@ pub fn score_in(source: &Source, formula: Formula) -> Option<f64> {
     let (mut words, mut sentences, mut syllables) = (0, 0, 0);
     let mut room = Vec::new();
     for block in prose_blocks(source) {
-        if formula == Formula::FleschKincaid && block.text.is_ascii() {
-            let (w, s, y) = counts_ascii(block.text.as_bytes());
-            (words, sentences, syllables) = (words + w, sentences + s, syllables + y);
-            continue;
-        }
-        for_each_sentence(&block.text, formula, &mut room, |s| {
-            words += s.words;
-            sentences += 1;
-            syllables += s.syllables;
-        });
+        let (w, s, y) = counts_with(&block.text, formula, &mut room);
+        (words, sentences, syllables) = (words + w, sentences + s, syllables + y);
     }
     (words >= MIN_WORDS).then(|| formula.score(words, sentences, syllables))
+}
+
+/// The words, sentences and syllables of one block of prose by `formula`'s language: what
+/// a page's score adds up.
+pub fn counts(text: &str, formula: Formula) -> (usize, usize, usize) {
+    counts_with(text, formula, &mut Vec::new())
+}
+
+/// [`counts`], with `room` for the words of a block that is not English ASCII.
+fn counts_with(text: &str, formula: Formula, room: &mut Vec<Word>) -> (usize, usize, usize) {
+    if formula == Formula::FleschKincaid && text.is_ascii() {
+        return counts_ascii(text.as_bytes());
+    }
+    let (mut words, mut sentences, mut syllables) = (0, 0, 0);
+    for_each_sentence(text, formula, room, |s| {
+        words += s.words;
+        sentences += 1;
+        syllables += s.syllables;
+    });
+    (words, sentences, syllables)
 }
 
 /// The formula and limit for the pages of one language of a site (the language's own
