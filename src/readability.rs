@@ -37,7 +37,7 @@
 
 use crate::diagnostic::LineIndex;
 use crate::load::Source;
-use crate::markdown::BlockKind;
+use crate::markdown::{ascii_space, BlockKind};
 
 /// Pages with fewer words of prose than this are not graded: too little text to say.
 pub const MIN_WORDS: usize = 100;
@@ -197,7 +197,7 @@ const BYTE_CLASS: [u8; 256] = {
     let mut b = 0;
     while b < 128 {
         t[b] = match (b as u8).to_ascii_lowercase() {
-            b'\t'..=b'\r' | b' ' => SPACE,
+            c if ascii_space(c) => SPACE,
             b'0'..=b'9' => DIGIT,
             b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => VOWEL,
             b'a'..=b'z' => CONSONANT,
@@ -208,28 +208,44 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
+/// A word's letters as the syllable rule reads them: its vowel groups so far, and its last
+/// three letters (lower case, one a byte: enough for the silent-e rule).
+#[derive(Default)]
+struct Letters {
+    groups: usize,
+    prev_vowel: bool,
+    last: u32,
+    n: usize,
+}
+
+impl Letters {
+    /// The next letter: `b`, of class [`CONSONANT`] or [`VOWEL`].
+    fn push(&mut self, b: u8, class: u8) {
+        let v = class == VOWEL;
+        self.groups += usize::from(v && !self.prev_vowel);
+        self.prev_vowel = v;
+        self.last = (self.last << 8) | u32::from(b.to_ascii_lowercase());
+        self.n += 1;
+    }
+
+    /// The word's syllables, by the rule in the module documentation.
+    fn syllables(&self) -> usize {
+        let [_, a, b, c] = self.last.to_be_bytes();
+        finish_syllables(self.groups, self.n, [a, b, c].map(char::from))
+    }
+}
+
 /// [`syllables`] of an ASCII word, a byte at a time; `None` for any other word.
 fn syllables_ascii(word: &[u8]) -> Option<usize> {
-    let mut groups = 0;
-    let mut prev_vowel = false;
-    let mut n = 0;
-    // The last three letters, lower case, one a byte: enough for the silent-e rule.
-    let mut last = 0u32;
+    let mut letters = Letters::default();
     for &b in word {
         match BYTE_CLASS[usize::from(b)] {
             NOT_ASCII => return None,
-            kind @ (CONSONANT | VOWEL) => {
-                let v = kind == VOWEL;
-                groups += usize::from(v && !prev_vowel);
-                prev_vowel = v;
-                last = (last << 8) | u32::from(b.to_ascii_lowercase());
-                n += 1;
-            }
+            class @ (CONSONANT | VOWEL) => letters.push(b, class),
             _ => continue,
         }
     }
-    let [_, a, b, c] = last.to_be_bytes();
-    Some(finish_syllables(groups, n, [a, b, c].map(char::from)))
+    Some(letters.syllables())
 }
 
 /// The words, sentences and syllables of an ASCII block of prose by the English rules, in
@@ -257,7 +273,7 @@ fn counts_ascii(text: &[u8]) -> (usize, usize, usize) {
         }
         // The word: from the token's first letter or digit to the end of its last.
         let (mut first, mut end) = (usize::MAX, 0);
-        let (mut groups, mut letters, mut prev_vowel, mut last3) = (0, 0, false, 0u32);
+        let mut letters = Letters::default();
         while i < text.len() {
             let b = text[i];
             let c = class(b);
@@ -268,11 +284,7 @@ fn counts_ascii(text: &[u8]) -> (usize, usize, usize) {
                 first = first.min(i);
                 end = i + 1;
                 if c >= CONSONANT {
-                    let v = c == VOWEL;
-                    groups += usize::from(v && !prev_vowel);
-                    prev_vowel = v;
-                    last3 = (last3 << 8) | u32::from(b.to_ascii_lowercase());
-                    letters += 1;
+                    letters.push(b, c);
                 }
             }
             i += 1;
@@ -290,8 +302,7 @@ fn counts_ascii(text: &[u8]) -> (usize, usize, usize) {
         }
         words += 1;
         open = true;
-        let [_, a, b, c] = last3.to_be_bytes();
-        syllables += finish_syllables(groups, letters, [a, b, c].map(char::from));
+        syllables += letters.syllables();
         // As [`ends_sentence`] reads the punctuation after the word.
         let tail = &text[end..i];
         let closing = |b: &&u8| matches!(b, b'"' | b'\'' | b')' | b']' | b'*' | b'_');
@@ -365,12 +376,6 @@ pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     words_into(text, &mut out);
     out
-}
-
-/// Whether an ASCII byte is whitespace as [`char::is_whitespace`] has it (which, unlike
-/// [`u8::is_ascii_whitespace`], counts the vertical tab).
-fn ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// [`words`], into `out` (emptied first). ASCII is read a byte at a time; only other

@@ -209,15 +209,19 @@ fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
-    // What `char::is_whitespace` holds of ASCII: the vertical tab too.
-    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
     let bytes = text.as_bytes();
-    let first = bytes.first().is_some_and(|&b| !space(b));
+    let first = bytes.first().is_some_and(|&b| !ascii_space(b));
     let after_space = bytes
         .windows(2)
-        .filter(|w| space(w[0]) && !space(w[1]))
+        .filter(|w| ascii_space(w[0]) && !ascii_space(w[1]))
         .count();
     usize::from(first) + after_space
+}
+
+/// Whether an ASCII byte is whitespace as [`char::is_whitespace`] has it (which, unlike
+/// [`u8::is_ascii_whitespace`], counts the vertical tab).
+pub(crate) const fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// Keeps a block's text, trimmed in place: a page's prose is not copied again.
