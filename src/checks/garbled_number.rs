@@ -37,12 +37,13 @@ static STRAY_ZERO_PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+\.
 
 /// The patterns' literals, each searched for with SIMD by a searcher built once: every
 /// block of prose is searched for all three.
-static LITERALS: LazyLock<[Finder<'static>; 3]> =
-    LazyLock::new(|| ["438", ".0", "0%"].map(Finder::new));
+static HAS_438: LazyLock<Finder> = LazyLock::new(|| Finder::new("438"));
+static HAS_POINT_ZERO: LazyLock<Finder> = LazyLock::new(|| Finder::new(".0"));
+static HAS_ZERO_PERCENT: LazyLock<Finder> = LazyLock::new(|| Finder::new("0%"));
 
-/// Whether `text` holds literal `i` of [`LITERALS`].
-fn has(text: &str, i: usize) -> bool {
-    LITERALS[i].find(text.as_bytes()).is_some()
+/// Whether `text` holds the literal `finder` looks for.
+fn has(text: &str, finder: &Finder) -> bool {
+    finder.find(text.as_bytes()).is_some()
 }
 
 /// The character before `i` in `text`, if any.
@@ -76,7 +77,7 @@ pub(super) fn number_ends_at(text: &str, i: usize) -> bool {
 /// most prose lacks: a pattern runs only over a text that has its literal.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let family = has(text, 0).then(|| FAMILY_65438.find_iter(text));
+    let family = has(text, &HAS_438).then(|| FAMILY_65438.find_iter(text));
     for m in family.into_iter().flatten() {
         if !number_starts_at(text, m.start()) || !number_ends_at(text, m.end()) {
             continue;
@@ -92,7 +93,7 @@ pub fn find(text: &str) -> Vec<Finding> {
             ),
         });
     }
-    let split = has(text, 1).then(|| SPLIT_ZEROS.find_iter(text));
+    let split = has(text, &HAS_POINT_ZERO).then(|| SPLIT_ZEROS.find_iter(text));
     for m in split.into_iter().flatten() {
         if !number_starts_at(text, m.start()) || !number_ends_at(text, m.end()) {
             continue;
@@ -108,7 +109,7 @@ pub fn find(text: &str) -> Vec<Finding> {
             ),
         });
     }
-    let stray = has(text, 2).then(|| STRAY_ZERO_PERCENT.find_iter(text));
+    let stray = has(text, &HAS_ZERO_PERCENT).then(|| STRAY_ZERO_PERCENT.find_iter(text));
     for m in stray.into_iter().flatten() {
         if !number_starts_at(text, m.start()) {
             continue;
