@@ -152,52 +152,57 @@ pub fn drug_index(pages: &[Page]) -> Vec<DrugName> {
         .collect()
 }
 
+/// Each autolink target `page` gives, with the names that link to it: a drug-class page,
+/// each drug's anchor (its name and brands); a condition page, the page itself (its title
+/// and the names it is also known as). `url` is the page's URL, asked for only when the
+/// page gives a target. The autolink matchers and the list that tells which names changed
+/// both read the names from here.
+pub fn each_autolink_target<'a>(
+    page: &'a Page,
+    url: impl FnOnce() -> String,
+    mut each: impl FnMut(String, &mut dyn Iterator<Item = &'a str>),
+) {
+    match page.kind {
+        PageKind::DrugClass => {
+            let url = url();
+            for drug in page.drugs.iter() {
+                let brands = drug.brands.iter().map(String::as_str);
+                each(
+                    format!("{url}#{}", drug.anchor),
+                    &mut std::iter::once(drug.name.as_str()).chain(brands),
+                );
+            }
+        }
+        PageKind::Condition => {
+            let also = page.source.front.also_known_as.iter().map(String::as_str);
+            each(url(), &mut std::iter::once(page.title()).chain(also));
+        }
+        _ => {}
+    }
+}
+
 /// One matcher for every drug, brand and condition name of the pages in language `lang`;
 /// targets are drug anchors and condition pages. A name claimed twice links to its first
 /// owner.
-pub fn autolinker<'a>(
-    pages: &'a [Page],
-    lang: LangId,
-    url_of: impl Fn(usize) -> String,
-) -> Autolinker {
+pub fn autolinker(pages: &[Page], lang: LangId, url_of: impl Fn(usize) -> String) -> Autolinker {
     let mut names: Vec<(&str, usize)> = Vec::new();
     let mut targets: Vec<AutolinkTarget> = Vec::new();
     let mut seen: HashSet<String, BuildHasherDefault<FnvHasher>> =
         HashSet::with_capacity_and_hasher(pages.len() * 4, Default::default());
-    let mut add = |name: &'a str, target: usize, names: &mut Vec<(&'a str, usize)>| {
-        if seen.insert(fold(name)) {
-            names.push((name, target));
-        }
-    };
     for page in pages.iter().filter(|p| p.lang == lang) {
-        match page.kind {
-            PageKind::DrugClass => {
-                let url = url_of(page.id);
-                for drug in page.drugs.iter() {
-                    let target = targets.len();
-                    targets.push(AutolinkTarget {
-                        page: page.id,
-                        url: format!("{url}#{}", drug.anchor),
-                    });
-                    add(&drug.name, target, &mut names);
-                    for brand in &drug.brands {
-                        add(brand, target, &mut names);
+        each_autolink_target(
+            page,
+            || url_of(page.id),
+            |url, page_names| {
+                let target = targets.len();
+                targets.push(AutolinkTarget { page: page.id, url });
+                for name in page_names {
+                    if seen.insert(fold(name)) {
+                        names.push((name, target));
                     }
                 }
-            }
-            PageKind::Condition => {
-                let target = targets.len();
-                targets.push(AutolinkTarget {
-                    page: page.id,
-                    url: url_of(page.id),
-                });
-                add(&page.source.front.title, target, &mut names);
-                for aka in &page.source.front.also_known_as {
-                    add(aka, target, &mut names);
-                }
-            }
-            _ => {}
-        }
+            },
+        );
     }
     Autolinker::new(names, targets)
 }

@@ -894,25 +894,13 @@ impl Site {
 
     /// The names `page` gives to autolinks, each with the URL it links to.
     pub(crate) fn autolink_entries(&self, page: &Page, names: &mut Vec<(String, String)>) {
-        let url = self.url(page.id);
-        match page.kind {
-            PageKind::DrugClass => {
-                for d in page.drugs.iter() {
-                    let target = format!("{url}#{}", d.anchor);
-                    names.push((d.name.clone(), target.clone()));
-                    for b in &d.brands {
-                        names.push((b.clone(), target.clone()));
-                    }
-                }
-            }
-            PageKind::Condition => {
-                names.push((page.title().to_string(), url.clone()));
-                for a in &page.source.front.also_known_as {
-                    names.push((a.clone(), url.clone()));
-                }
-            }
-            _ => {}
-        }
+        drugs::each_autolink_target(
+            page,
+            || self.url(page.id),
+            |url, page_names| {
+                names.extend(page_names.map(|name| (name.to_string(), url.clone())));
+            },
+        );
     }
 
     /// [`Site::build_names`], running `then` on the site beside the autolink matchers,
