@@ -110,14 +110,14 @@ fn main() {
         ));
     });
     bench("readability::sentences", 200, || {
-        for b in &analysis.blocks {
-            black_box(readability::sentences(black_box(&b.text)));
+        for b in analysis.blocks() {
+            black_box(readability::sentences(black_box(b.text)));
         }
     });
     bench("readability::counts", 200, || {
-        for b in &analysis.blocks {
+        for b in analysis.blocks() {
             black_box(readability::counts(
-                black_box(&b.text),
+                black_box(b.text),
                 readability::Formula::FleschKincaid,
             ));
         }

@@ -616,9 +616,9 @@ pub fn read(source: &Source) -> Reading {
 
 /// The blocks of a page that are prose: paragraphs and list items, but not footnote
 /// definitions.
-fn prose_blocks(source: &Source) -> impl Iterator<Item = &crate::markdown::TextBlock> {
+fn prose_blocks(source: &Source) -> impl Iterator<Item = crate::markdown::TextBlock<'_>> {
     let body = source.body();
-    source.analysis.blocks.iter().filter(move |block| {
+    source.analysis.blocks().filter(move |block| {
         matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
             && !in_footnote_definition(body, block.offset)
     })
@@ -633,7 +633,7 @@ pub fn read_in(source: &Source, formula: Formula) -> Reading {
     };
     let mut words = Vec::new();
     for block in prose_blocks(source) {
-        let text = &block.text;
+        let text = block.text;
         // A block keeps its source line breaks, so a sentence's line is the block's line
         // plus the breaks before it.
         let mut line = lines.line(source.body_start + block.offset);
@@ -660,7 +660,7 @@ pub fn score_in(source: &Source, formula: Formula) -> Option<f64> {
     let (mut words, mut sentences, mut syllables) = (0, 0, 0);
     let mut room = Vec::new();
     for block in prose_blocks(source) {
-        let (w, s, y) = counts_with(&block.text, formula, &mut room);
+        let (w, s, y) = counts_with(block.text, formula, &mut room);
         (words, sentences, syllables) = (words + w, sentences + s, syllables + y);
     }
     (words >= MIN_WORDS).then(|| formula.score(words, sentences, syllables))
@@ -946,7 +946,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         for page in sample_pages() {
-            texts.extend(page.source.analysis.blocks.iter().map(|b| b.text.clone()));
+            texts.extend(page.source.analysis.blocks().map(|b| b.text.to_string()));
         }
         let mut n = 0;
         for text in &texts {
@@ -1072,7 +1072,7 @@ mod tests {
             for block in prose_blocks(&page.source).filter(|b| b.text.is_ascii()) {
                 assert_eq!(
                     counts_ascii(block.text.as_bytes()),
-                    totals(&block.text),
+                    totals(block.text),
                     "{:?}",
                     block.text
                 );

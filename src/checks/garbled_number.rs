@@ -210,9 +210,9 @@ fn scan_page(
         }
     }
     let body = src.body();
-    for block in &src.analysis.blocks {
+    for block in src.analysis.blocks() {
         let mut cursor = block.offset;
-        for f in finder(&block.text) {
+        for f in finder(block.text) {
             let needle = &block.text[f.start..f.end];
             // The whole finding if the source has it as written; else its first number.
             let first_number: String = needle

@@ -40,11 +40,20 @@ pub struct Link {
 }
 
 /// A run of prose (a paragraph, list item, table cell...) for checks and search.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextBlock {
-    pub text: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextBlock<'a> {
+    pub text: &'a str,
+    /// Where the block starts in the body.
     pub offset: usize,
     pub kind: BlockKind,
+}
+
+/// Where a [`TextBlock`]'s text lies in its page's [`Analysis::prose`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BlockAt {
+    text: std::ops::Range<usize>,
+    offset: usize,
+    kind: BlockKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,12 +73,29 @@ pub struct Analysis {
     pub html_ids: Vec<String>,
     /// Where raw HTML stands in the body (byte ranges), for checks that read it.
     pub html: Vec<std::ops::Range<usize>>,
-    pub blocks: Vec<TextBlock>,
+    /// The text of every prose block, one after the other: one allocation for the page,
+    /// not one a block.
+    prose: String,
+    blocks: Vec<BlockAt>,
     /// Words of prose in the body (the blocks' whitespace-separated runs).
     pub words: usize,
 }
 
 impl Analysis {
+    /// The page's runs of prose, in body order.
+    pub fn blocks(&self) -> impl Iterator<Item = TextBlock<'_>> + Clone {
+        self.blocks.iter().map(|b| TextBlock {
+            text: &self.prose[b.text.clone()],
+            offset: b.offset,
+            kind: b.kind,
+        })
+    }
+
+    /// Lets go of the prose blocks, which only the checks and the search index read.
+    pub fn shed_blocks(&mut self) {
+        (self.prose, self.blocks) = Default::default();
+    }
+
     /// Whether `anchor` names a heading or a raw-HTML id on this page.
     pub fn has_anchor(&self, anchor: &str) -> bool {
         self.headings.iter().any(|h| h.id == anchor) || self.html_ids.iter().any(|i| i == anchor)
@@ -90,7 +116,11 @@ pub fn analyze(body: &str) -> Analysis {
     // Custom ids are reserved first, so a generated slug never takes one.
     let mut pending: Option<(u8, Option<String>, usize, String)> = None;
     let mut image: Option<(usize, String, String)> = None;
-    let mut block: Option<(usize, BlockKind, String)> = None;
+    // The open block's text is gathered here, then copied to the page's prose when the
+    // block ends: a heading inside a list item never splits the item's text.
+    let mut block: Option<(usize, BlockKind)> = None;
+    let mut text = String::new();
+    let mut prose = Blocks::with_capacity(body.len());
     let mut list_depth_items: Vec<bool> = Vec::new();
     let mut raw_headings: Vec<(u8, Option<String>, usize, String)> = Vec::new();
 
@@ -106,11 +136,11 @@ pub fn analyze(body: &str) -> Analysis {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = pending.take() {
-                    a.blocks.push(TextBlock {
-                        text: h.3.clone(),
-                        offset: h.2,
-                        kind: BlockKind::Heading,
-                    });
+                    // A heading ends a line of a block it stands in (a list item's).
+                    if block.is_some() && !text.is_empty() {
+                        text.push('\n');
+                    }
+                    prose.push_as_is(&h.3, h.2, BlockKind::Heading);
                     raw_headings.push(h);
                 }
             }
@@ -134,45 +164,39 @@ pub fn analyze(body: &str) -> Analysis {
                 }
             }
             Event::Start(Tag::Paragraph) if block.is_none() => {
-                block = Some((range.start, BlockKind::Paragraph, String::new()));
+                block = Some((range.start, BlockKind::Paragraph));
             }
             Event::Start(Tag::Item) => {
-                flush(&mut block, &mut a.blocks);
+                prose.flush(&mut block, &mut text);
                 list_depth_items.push(true);
-                block = Some((range.start, BlockKind::ListItem, String::new()));
+                block = Some((range.start, BlockKind::ListItem));
             }
             Event::End(TagEnd::Item) => {
                 list_depth_items.pop();
-                flush(&mut block, &mut a.blocks);
+                prose.flush(&mut block, &mut text);
             }
             Event::Start(Tag::TableCell) => {
-                block = Some((range.start, BlockKind::TableCell, String::new()));
+                text.clear();
+                block = Some((range.start, BlockKind::TableCell));
             }
             Event::End(TagEnd::Paragraph) if list_depth_items.is_empty() => {
-                flush(&mut block, &mut a.blocks)
+                prose.flush(&mut block, &mut text)
             }
-            Event::End(TagEnd::TableCell) => flush(&mut block, &mut a.blocks),
-            Event::Start(Tag::CodeBlock(_)) => flush(&mut block, &mut a.blocks),
+            Event::End(TagEnd::TableCell) => prose.flush(&mut block, &mut text),
+            Event::Start(Tag::CodeBlock(_)) => prose.flush(&mut block, &mut text),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(p) = pending.as_mut() {
                     p.3.push_str(&t);
                 } else if let Some(img) = image.as_mut() {
                     img.2.push_str(&t);
-                } else if let Some(b) = block.as_mut() {
-                    b.2.push_str(&t);
+                } else if block.is_some() {
+                    text.push_str(&t);
                 }
             }
             // Line breaks stay line breaks, so a position in the text maps to a source line.
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(b) = block.as_mut() {
-                    b.2.push('\n');
-                }
-            }
-            Event::Start(Tag::Paragraph) => {
-                if let Some(b) = block.as_mut().filter(|b| !b.2.is_empty()) {
-                    b.2.push('\n');
-                }
-            }
+            Event::SoftBreak | Event::HardBreak if block.is_some() => text.push('\n'),
+            // A second paragraph of a list item starts on a line of its own.
+            Event::Start(Tag::Paragraph) if block.is_some() && !text.is_empty() => text.push('\n'),
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_ids(&html, &mut a.html_ids);
                 a.html.push(range);
@@ -180,7 +204,8 @@ pub fn analyze(body: &str) -> Analysis {
             _ => {}
         }
     }
-    flush(&mut block, &mut a.blocks);
+    prose.flush(&mut block, &mut text);
+    (a.prose, a.blocks) = prose.finish();
 
     for (_, id, _, _) in &raw_headings {
         if let Some(id) = id {
@@ -199,7 +224,7 @@ pub fn analyze(body: &str) -> Analysis {
             offset,
         });
     }
-    a.words = a.blocks.iter().map(|b| word_count(&b.text)).sum();
+    a.words = a.blocks().map(|b| word_count(b.text)).sum();
     a
 }
 
@@ -224,15 +249,46 @@ pub(crate) const fn ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// Keeps a block's text, trimmed in place: a page's prose is not copied again.
-fn flush(block: &mut Option<(usize, BlockKind, String)>, out: &mut Vec<TextBlock>) {
-    if let Some((offset, kind, mut text)) = block.take() {
-        text.truncate(text.trim_end().len());
-        let leading = text.len() - text.trim_start().len();
-        text.drain(..leading);
-        if !text.is_empty() {
-            out.push(TextBlock { text, offset, kind });
+/// A page's prose blocks as they are read: their text, trimmed, one after the other.
+struct Blocks {
+    prose: String,
+    blocks: Vec<BlockAt>,
+}
+
+impl Blocks {
+    /// For a body of `len` bytes, which holds more than its prose.
+    fn with_capacity(len: usize) -> Blocks {
+        Blocks {
+            prose: String::with_capacity(len),
+            blocks: Vec::new(),
         }
+    }
+
+    /// Adds a block as it is (a heading's text, which the parser has trimmed).
+    fn push_as_is(&mut self, text: &str, offset: usize, kind: BlockKind) {
+        let start = self.prose.len();
+        self.prose.push_str(text);
+        self.blocks.push(BlockAt {
+            text: start..self.prose.len(),
+            offset,
+            kind,
+        });
+    }
+
+    /// Ends the open block, if any, with the text gathered for it.
+    fn flush(&mut self, block: &mut Option<(usize, BlockKind)>, text: &mut String) {
+        if let Some((offset, kind)) = block.take() {
+            let trimmed = text.trim();
+            if !trimmed.is_empty() {
+                self.push_as_is(trimmed, offset, kind);
+            }
+        }
+        text.clear();
+    }
+
+    /// The prose and its blocks, each held in an allocation of its own size.
+    fn finish(self) -> (String, Vec<BlockAt>) {
+        (self.prose.as_str().into(), self.blocks.as_slice().into())
     }
 }
 
@@ -325,9 +381,28 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_inside_a_list_item_keeps_the_item_whole() {
+        let a =
+            analyze("- Before\n  # Title\n  after *this*\n\n| a | b |\n|---|---|\n| c | `d` |\n");
+        let texts: Vec<_> = a.blocks().map(|b| (b.kind, b.text, b.offset)).collect();
+        assert_eq!(
+            texts,
+            [
+                (BlockKind::Heading, "Title", 11),
+                (BlockKind::ListItem, "Before\nafter this", 0),
+                (BlockKind::TableCell, "a", 36),
+                (BlockKind::TableCell, "b", 40),
+                (BlockKind::TableCell, "c", 56),
+                (BlockKind::TableCell, "d", 60),
+            ]
+        );
+        assert_eq!(a.words, 8);
+    }
+
+    #[test]
     fn blocks_cover_paragraphs_and_items() {
         let a = analyze("One two.\nThree.\n\n- item one\n- item two\n\n```\ncode\n```\n");
-        let texts: Vec<_> = a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let texts: Vec<_> = a.blocks().map(|b| (b.kind, b.text)).collect();
         assert_eq!(
             texts,
             [

@@ -149,9 +149,9 @@ pub(super) fn page_words(
     for h in page.source.headings() {
         add(&h.title, super::HEADING);
     }
-    for b in &page.source.analysis.blocks {
+    for b in page.source.analysis.blocks() {
         if b.kind != BlockKind::Heading {
-            add(&b.text, 0);
+            add(b.text, 0);
         }
     }
     let names = names_of(page);

@@ -1322,7 +1322,8 @@ impl Site {
 /// What only the checks and the search index read of a body: its prose blocks, and where
 /// and what its raw HTML is.
 fn shed_prose_of(a: &mut markdown::Analysis) {
-    (a.blocks, a.html, a.html_ids) = Default::default();
+    a.shed_blocks();
+    (a.html, a.html_ids) = Default::default();
 }
 
 /// One page's body, rendered or reused.
