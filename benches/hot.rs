@@ -122,6 +122,18 @@ fn main() {
             ));
         }
     });
+    let page = format!(
+        "+++\ntitle = \"Class 0\"\nkind = \"drug-class\"\nsummary = \"Medicines of class 0.\"\n\
+         reviewed = 2026-10-01\nreviewer = \"Benchmark\"\ntreats = [\"conditions/condition-0.md\"]\n\
+         drugs = [\n{}]\n+++\n{body}",
+        (0..3)
+            .map(|i| format!("  {{ name = \"drug0x{i}\", brands = [\"Brand0b{i}\"], forms = [\"weekly tablet\"] }},\n"))
+            .collect::<String>()
+    );
+    assert!(formulary::load::front_matter::parse(&page).is_ok());
+    bench("front_matter::parse", 2_000, || {
+        black_box(formulary::load::front_matter::parse(black_box(&page)).is_ok());
+    });
     bench("markdown::slugify", 20_000, || {
         black_box(markdown::slugify(black_box(
             "Who can and cannot take them?",
