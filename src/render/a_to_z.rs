@@ -116,19 +116,20 @@ impl AToZLists {
         }
     }
 
-    /// Runs `render` with the `drugs` and `letters` of `lang` in `ctx`, then takes them back
-    /// for the next render. `render_part` renders a letter's parts, those of runs of
-    /// entries that changed since the last render (all of them the first time).
+    /// Runs `render` with the `drugs` and `letters` of `lang` in `ctx`, and the bytes of
+    /// all the letters' parts, then takes them back for the next render. `render_part`
+    /// renders a letter's parts, those of runs of entries that changed since the last
+    /// render (all of them the first time).
     pub fn render_with<R>(
         &self,
         site: &Site,
         lang: LangId,
         ctx: &mut Lent,
         render_part: &RenderPart,
-        render: impl FnOnce(&Lent) -> R,
+        render: impl FnOnce(&Lent, usize) -> R,
     ) -> Result<R, Failure> {
         if !self.drugs && !self.letters {
-            return Ok(render(ctx));
+            return Ok(render(ctx, 0));
         }
         let mut all = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         if all.len() <= lang {
@@ -153,6 +154,7 @@ impl AToZLists {
         if self.drugs {
             ctx.insert_value("drugs", Value::from(std::mem::take(&mut lists.flat)));
         }
+        let mut part_bytes = 0;
         if self.letters {
             let letters = letter_ranges(names);
             let parts = if self.parts {
@@ -160,10 +162,15 @@ impl AToZLists {
             } else {
                 Vec::new()
             };
+            part_bytes = parts
+                .iter()
+                .flatten()
+                .map(|p| p.as_str().map_or(0, str::len))
+                .sum();
             let grouped = std::mem::take(&mut lists.grouped);
             ctx.insert_value("letters", Value::from(by_letter(letters, grouped, parts)));
         }
-        let out = render(ctx);
+        let out = render(ctx, part_bytes);
         // Taking a list back copies only its entries' handles: a value shares its contents.
         lists.flat = ctx
             .take("drugs")

@@ -428,10 +428,12 @@ impl Renderer {
             ctx.insert_value("entries", Value::from(entries));
             self.render(a_to_z::PART_TEMPLATE, ctx.context())
         };
+        // The page is mostly its parts: room for them and the theme around them, so that
+        // a page of some megabytes is not grown (and copied) a doubling at a time.
         let html = self
             .a_to_z
-            .render_with(site, lang, &mut ctx, &render_part, |ctx| {
-                self.render("drugs.html", ctx.context())
+            .render_with(site, lang, &mut ctx, &render_part, |ctx, part_bytes| {
+                self.render_bytes("drugs.html", ctx.context(), part_bytes + 64 * 1024)
             })
             .map_err(|f| match f {
                 a_to_z::Failure::Value(e) => theme::template_error(&e, &self.sources, "drugs.html"),
@@ -439,7 +441,7 @@ impl Renderer {
             })??;
         Ok(OutputFile {
             path: format!("{}drugs/index.html", site.languages[lang].prefix),
-            bytes: html.into_bytes(),
+            bytes: html,
         })
     }
 
