@@ -95,6 +95,12 @@ pub struct SiteContext<'a> {
     pub languages: Vec<LanguageRef>,
     /// The URL of this language's Atom feed.
     pub feed_url: String,
+    /// The URLs of this language's home page, search page and A to Z: what
+    /// `url(path="_index.md")`, `url(path="search")` and `url(path="drugs")` give with
+    /// `lang=site.language`, made once for every page of the language that shows them.
+    pub home_url: String,
+    pub search_url: String,
+    pub drugs_url: String,
 }
 
 /// The site as the pages of one language see it.
@@ -120,6 +126,9 @@ pub fn site_context(site: &Site, lang: LangId) -> SiteContext<'_> {
             })
             .collect(),
         feed_url: site.generated_url(lang, crate::site::FEED_FILE),
+        home_url: site.url(l.home),
+        search_url: site.generated_url(lang, "search/"),
+        drugs_url: site.generated_url(lang, "drugs/"),
     }
 }
 

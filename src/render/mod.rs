@@ -52,6 +52,24 @@ struct UrlFn {
 }
 
 impl UrlFn {
+    fn of(site: &Site) -> UrlFn {
+        let pages: HashMap<String, String> = site
+            .pages
+            .iter()
+            .map(|p| (p.source.content_path.clone(), site.url(p.id)))
+            .collect();
+        UrlFn {
+            base_path: site.base_path.clone(),
+            pages: Arc::new(pages),
+            prefixes: site
+                .languages
+                .iter()
+                .skip(1)
+                .map(|l| (l.code.clone(), l.prefix.clone()))
+                .collect(),
+        }
+    }
+
     fn url(&self, path: &str, lang: Option<&str>) -> Result<String, String> {
         let clean = path.trim_start_matches('/');
         let prefix = lang.and_then(|code| Some((code, self.prefixes.get(code)?)));
@@ -127,24 +145,7 @@ impl Renderer {
         tera.set_escape_fn(escape_html_to);
         // Functions and filters first: Tera checks, as it adds a template, that what the
         // template calls exists.
-        let pages: HashMap<String, String> = site
-            .pages
-            .iter()
-            .map(|p| (p.source.content_path.clone(), site.url(p.id)))
-            .collect();
-        tera.register_function(
-            "url",
-            UrlFn {
-                base_path: site.base_path.clone(),
-                pages: Arc::new(pages),
-                prefixes: site
-                    .languages
-                    .iter()
-                    .skip(1)
-                    .map(|l| (l.code.clone(), l.prefix.clone()))
-                    .collect(),
-            },
-        );
+        tera.register_function("url", UrlFn::of(site));
         tera.register_function(
             "asset",
             AssetFn {
@@ -689,6 +690,41 @@ mod tests {
         let mut out = Vec::new();
         super::escape_html_to(s, &mut out).expect("a Vec takes every write");
         String::from_utf8(out).expect("escaping keeps UTF-8")
+    }
+
+    #[test]
+    fn the_site_context_urls_are_what_url_gives() {
+        // Under a base path, in a language with its own home page and one without.
+        let dir = tempfile::tempdir().unwrap();
+        let files: &[(&str, &str)] = &[
+            (
+                "formulary.toml",
+                "title = \"T\"\nbase_url = \"https://user.github.io/bones/\"\n\
+                 [languages.es]\ntitle = \"T es\"\n[languages.fr]\ntitle = \"T fr\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHi.\n"),
+            (
+                "content/_index.es.md",
+                "+++\ntitle = \"Inicio\"\n+++\nHola.\n",
+            ),
+        ];
+        for (p, t) in files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        let (site, _) = crate::build::load_and_check(dir.path(), None, false).unwrap();
+        let url = super::UrlFn::of(&site);
+        assert_eq!(site.languages.len(), 3);
+        for (lang, l) in site.languages.iter().enumerate() {
+            let c = crate::render::context::site_context(&site, lang);
+            let of = |path| url.url(path, Some(&l.code)).unwrap();
+            assert_eq!(c.home_url, of("_index.md"), "{}", l.code);
+            assert_eq!(c.search_url, of("search"), "{}", l.code);
+            assert_eq!(c.drugs_url, of("drugs"), "{}", l.code);
+        }
+        let fr = crate::render::context::site_context(&site, 2);
+        assert_eq!(fr.drugs_url, "/bones/fr/drugs/");
     }
 
     #[test]
