@@ -18,3 +18,6 @@ pub mod serve;
 pub mod site;
 pub mod suggest;
 pub mod write;
+
+#[cfg(test)]
+mod test_site;

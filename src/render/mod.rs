@@ -695,7 +695,6 @@ mod tests {
     #[test]
     fn the_site_context_urls_are_what_url_gives() {
         // Under a base path, in a language with its own home page and one without.
-        let dir = tempfile::tempdir().unwrap();
         let files: &[(&str, &str)] = &[
             (
                 "formulary.toml",
@@ -708,12 +707,7 @@ mod tests {
                 "+++\ntitle = \"Inicio\"\n+++\nHola.\n",
             ),
         ];
-        for (p, t) in files {
-            let path = dir.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, t).unwrap();
-        }
-        let (site, _) = crate::build::load_and_check(dir.path(), None, false).unwrap();
+        let (_dir, site) = crate::test_site::load(files);
         let url = super::UrlFn::of(&site);
         assert_eq!(site.languages.len(), 3);
         for (lang, l) in site.languages.iter().enumerate() {

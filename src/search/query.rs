@@ -309,7 +309,6 @@ mod tests {
 
     /// A small site: two classes, a condition and an article that mentions brands.
     fn fixture() -> (tempfile::TempDir, Vec<crate::render::OutputFile>) {
-        let dir = tempfile::tempdir().unwrap();
         let files: &[(&str, &str)] = &[
             ("formulary.toml", "title = \"T\"\nbase_url = \"https://user.github.io/bones/\"\n"),
             ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n"),
@@ -330,12 +329,7 @@ mod tests {
                 "+++\ntitle = \"Taking tablets\"\nsummary = \"Tips.\"\n+++\n## Fosamax in the morning\n\nTake Fosamax with water. Fosamax, Fosamax, Fosamax.\n",
             ),
         ];
-        for (p, t) in files {
-            let path = dir.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, t).unwrap();
-        }
-        let (site, _) = crate::build::load_and_check(dir.path(), None, false).unwrap();
+        let (dir, site) = crate::test_site::load(files);
         let out = Index::build(&crate::search::IndexedSite::of(&site), 0).files("");
         (dir, out)
     }
