@@ -12,6 +12,7 @@ use fnv::FnvHasher;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// A shard is split by the next character of its prefix once it is larger than this.
@@ -304,7 +305,8 @@ pub(super) struct Merged {
 }
 
 impl Merged {
-    /// `other` read the pages after this one's. The three maps are merged side by side:
+    /// `other` read other pages than this one's: each postings list stays sorted by
+    /// document. The three maps are merged side by side:
     /// this is the one step of reading the words that the cores do not share otherwise.
     fn append(mut self, other: Merged) -> Merged {
         if self.postings.is_empty() && self.forms.is_empty() {
@@ -321,7 +323,10 @@ impl Merged {
             || {
                 for (key, list) in postings {
                     match my_postings.get_mut(&key) {
-                        Some(l) => l.extend(list),
+                        Some(l) if l.last().map(|p| p.doc()) < list.first().map(|p| p.doc()) => {
+                            l.extend(list)
+                        }
+                        Some(l) => *l = union(l, &list),
                         None => {
                             my_postings.insert(key, list);
                         }
@@ -444,6 +449,11 @@ impl Words {
     /// Reads every page of one language (in parallel, a batch at a time), stemming its
     /// words by that language.
     pub(super) fn read(site: &IndexedSite, lang: LangId) -> Words {
+        Words::read_in_batches(site, lang, 32)
+    }
+
+    /// [`Words::read`], `batch` pages at a time.
+    fn read_in_batches(site: &IndexedSite, lang: LangId, batch: usize) -> Words {
         let t = std::time::Instant::now();
         let stem = Stem::new(&site.languages[lang].code);
         let mut order: Vec<PageId> = (0..site.pages.len())
@@ -451,30 +461,32 @@ impl Words {
             .collect();
         order.sort_by(|&a, &b| site.pages[a].url_path.cmp(&site.pages[b].url_path));
 
-        // Pages are read in parallel; each worker merges its run of pages into postings of
-        // its own, and runs are merged in order, so every list stays sorted by document.
-        // One run of pages per thread: a run's maps come to hold most of the site's words
-        // and stems, so each further run would mean stemming them again and merging them.
-        let run = (order.len() / rayon::current_num_threads()).max(1);
-        let mut merged = order
-            .par_iter()
-            .enumerate()
-            .with_min_len(run)
-            .fold(
-                || (Merged::default(), Scratch::default()),
-                |(mut m, mut scratch), (doc, &id)| {
+        // Pages are read in parallel, a batch at a time: each worker takes the next batch
+        // until none is left, so a worker that comes late (from the checks, which run
+        // beside the index) takes a share of what is left, and none waits on another's
+        // last pages. Each worker keeps postings of its own, sorted by document since it
+        // takes batches in order; one set of maps per worker, since a worker's maps come
+        // to hold most of the site's words and stems, and each further set would mean
+        // stemming them again and merging them.
+        let next = AtomicUsize::new(0);
+        let read_batches = |_worker| {
+            let (mut m, mut scratch) = (Merged::default(), Scratch::default());
+            loop {
+                let start = next.fetch_add(batch, Ordering::Relaxed);
+                if start >= order.len() {
+                    return m;
+                }
+                for (doc, &id) in order.iter().enumerate().skip(start).take(batch) {
                     let pw = page_words(&site.pages[id], &stem, &mut m.forms, &mut scratch);
                     m.add(doc as u32, pw);
-                    (m, scratch)
-                },
-            )
-            .map(|(m, _)| m)
-            .reduce(Merged::default, Merged::append);
-        for list in merged.postings.values_mut() {
-            if !list.is_sorted() {
-                list.sort_unstable();
+                }
             }
-        }
+        };
+        let merged = (0..rayon::current_num_threads())
+            .into_par_iter()
+            .with_max_len(1)
+            .map(read_batches)
+            .reduce(Merged::default, Merged::append);
         let docs = order.iter().map(|&id| doc_of(&site.pages[id])).collect();
         crate::build::timing("search words", t);
         Words {
@@ -781,6 +793,62 @@ pub fn leaf_file_name(leaf: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// However many workers read the pages, and whichever batches each takes, the index
+    /// is the same, every postings list in document order.
+    #[test]
+    fn the_index_does_not_depend_on_the_workers() {
+        let mut files: Vec<(String, String)> = (0..150)
+            .map(|i| {
+                let words = ["bone", "tablet", "calcium", "daily", "water", "doctor"];
+                let body: Vec<&str> = (0..600).map(|k| words[(i * 7 + k * k) % 6]).collect();
+                (
+                    format!("content/drug-classes/class-{i:03}.md"),
+                    format!(
+                        "+++\ntitle = \"Class {i}\"\nsummary = \"About class {i}.\"\n+++\n\nWord{} {}.\n",
+                        i % 9,
+                        body.join(" ")
+                    ),
+                )
+            })
+            .collect();
+        files.push(("formulary.toml".into(), "title = \"T\"\n".into()));
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (&p[..], &t[..])).collect();
+        let (_dir, site) = crate::test_site::load(&files);
+        assert_eq!(site.pages.len(), 151, "the pages and the home page");
+        let indexed = IndexedSite::of(&site);
+        let index_with = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let files = pool.install(|| index_files_of(&indexed));
+            files
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect::<Vec<_>>()
+        };
+        let one = index_with(1);
+        assert!(one.len() > 2, "{} index files", one.len());
+        for threads in [2, 3, 8] {
+            assert!(index_with(threads) == one, "{threads} workers");
+        }
+        // A page at a time, the workers' batches interleave.
+        let by_page = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| Words::read_in_batches(&indexed, 0, 1))
+                .merged
+        };
+        let one = by_page(1);
+        for threads in [2, 4] {
+            let merged = by_page(threads);
+            assert!(merged.postings == one.postings, "{threads} workers");
+            assert!(merged.forms == one.forms && merged.fuzzy == one.fuzzy);
+        }
+    }
 
     #[test]
     fn postings_round_trip() {
