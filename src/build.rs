@@ -6,6 +6,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::render::{OutputFile, Renderer};
 use crate::site::Site;
 use crate::write::{self, WriteError};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -177,8 +178,9 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     } else {
         None
     };
+    // The index files are written by every core (hundreds of small files).
     if let Some(s) = &staging {
-        index.iter().for_each(|f| s.write(&f.path, &f.bytes));
+        index.par_iter().for_each(|f| s.write(&f.path, &f.bytes));
     }
     drop(index);
     let t = Instant::now();

@@ -227,16 +227,17 @@ pub fn load(root: &Path, include_drafts: bool, default_language: &str) -> Loaded
         })
         .collect();
 
-    let results: Vec<Result<Source, Diagnostic>> = pages
+    let results: Vec<Result<Arc<Source>, Diagnostic>> = pages
         .par_iter()
-        .map(|(rel, _)| load_source(root, rel, default_language))
+        .map(|(rel, _)| load_source(root, rel, default_language).map(Arc::new))
         .collect();
+    loaded.sources.reserve(results.len());
     for r in results {
         match r {
             Ok(s) if s.front.draft && !include_drafts => {
-                loaded.drafts.insert(s.content_path);
+                loaded.drafts.insert(s.content_path.clone());
             }
-            Ok(s) => loaded.sources.push(Arc::new(s)),
+            Ok(s) => loaded.sources.push(s),
             Err(d) => loaded.diagnostics.push(d),
         }
     }

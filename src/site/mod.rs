@@ -400,9 +400,10 @@ impl Site {
             .par_iter()
             .map(|page| self.render_body(page, page.links.clone()))
             .collect();
-        for (page, r) in self.pages.iter_mut().zip(results) {
-            page.set_body(r);
-        }
+        self.pages
+            .par_iter_mut()
+            .zip(results)
+            .for_each(|(page, r)| page.set_body(r));
         self.mentioned_on_edges();
     }
 
@@ -643,6 +644,28 @@ impl Site {
             pages[i].translations = t;
         }
         // Each page's drugs; a translation's merged with its source's.
+        let is_translated_class = |p: &Page| {
+            p.translation_of
+                .is_some_and(|src| pages[src].kind == PageKind::DrugClass)
+        };
+        let mut own_drugs: Vec<Option<Arc<[drugs::Drug]>>> = pages
+            .par_iter()
+            .map(|p| {
+                if p.kind != PageKind::DrugClass || is_translated_class(p) {
+                    return None;
+                }
+                // An unchanged source has the drugs the last build made of it.
+                let kept = prev
+                    .and_then(|prev| prev.page_by_path(&p.source.content_path))
+                    .filter(|old| {
+                        old.translation_of.is_none() && Arc::ptr_eq(&old.source, &p.source)
+                    });
+                Some(match kept {
+                    Some(old) => old.drugs.clone(),
+                    None => p.source.front.drugs.iter().map(drugs::Drug::of).collect(),
+                })
+            })
+            .collect();
         for i in 0..pages.len() {
             if pages[i].kind != PageKind::DrugClass {
                 continue;
@@ -675,19 +698,7 @@ impl Site {
                     }
                     drugs.into()
                 }
-                _ => {
-                    // An unchanged source has the drugs the last build made of it.
-                    let kept = prev
-                        .and_then(|p| p.page_by_path(&pages[i].source.content_path))
-                        .filter(|old| {
-                            old.translation_of.is_none()
-                                && Arc::ptr_eq(&old.source, &pages[i].source)
-                        });
-                    match kept {
-                        Some(old) => old.drugs.clone(),
-                        None => front.drugs.iter().map(drugs::Drug::of).collect(),
-                    }
-                }
+                _ => own_drugs[i].take().unwrap_or_else(|| Arc::from([])),
             };
             pages[i].drugs = drugs;
         }
@@ -1238,19 +1249,26 @@ impl Site {
     }
 
     /// Gives each page its list of `lists`, ordered by title, without repeats.
-    fn set_by_title(&mut self, lists: Vec<Vec<PageId>>, set: impl Fn(&mut Page, Vec<PageId>)) {
+    fn set_by_title(
+        &mut self,
+        lists: Vec<Vec<PageId>>,
+        set: impl Fn(&mut Page, Vec<PageId>) + Sync,
+    ) {
         // Each page's place in title order, found once: the lists are sorted by it.
-        let mut order: Vec<(String, PageId)> = self.pages.iter().map(title_key).collect();
-        order.sort_unstable();
+        let mut order: Vec<(String, PageId)> = self.pages.par_iter().map(title_key).collect();
+        order.par_sort_unstable();
         let mut rank = vec![0; self.pages.len()];
         for (r, (_, id)) in order.into_iter().enumerate() {
             rank[id] = r;
         }
-        for (page, mut list) in self.pages.iter_mut().zip(lists) {
-            list.sort_unstable_by_key(|&a| rank[a]);
-            list.dedup();
-            set(page, list);
-        }
+        self.pages
+            .par_iter_mut()
+            .zip(lists)
+            .for_each(|(page, mut list)| {
+                list.sort_unstable_by_key(|&a| rank[a]);
+                list.dedup();
+                set(page, list);
+            });
     }
 
     /// A page's "Related": its own `related`, then (for a drug class) the classes that
