@@ -11,15 +11,18 @@ use std::sync::LazyLock;
 
 static BARE_P: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[Pp] *(0?\.\d+)").unwrap());
 
+/// Whether `text` has a `.` before a digit, which every p-value [`find`] finds has.
+fn has_decimal(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices('.')
+        .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+}
+
 /// Every p-value without a comparator in a text. The pattern needs a `.` before a digit,
 /// which most prose lacks (and `p` is in most words): it runs only over a text that has one.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let decimal = text
-        .match_indices('.')
-        .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-    if !decimal {
+    if !has_decimal(text) {
         return out;
     }
     for caps in BARE_P.captures_iter(text) {
@@ -54,7 +57,7 @@ pub fn find(text: &str) -> Vec<Finding> {
 }
 
 pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
-    scan(site, pages, "p-value", find)
+    scan(site, pages, "p-value", find, has_decimal)
 }
 
 #[cfg(test)]
@@ -78,6 +81,8 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(fired(text), [*want], "{text}");
+            // A page's blocks are read only where this lets them.
+            assert!(has_decimal(text), "{text}");
         }
         assert!(find("(P 0.02)")[0].message.contains("`P < 0.02`"));
     }

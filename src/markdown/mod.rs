@@ -91,6 +91,12 @@ impl Analysis {
         })
     }
 
+    /// The text of every prose block, one after the other with nothing between: a quick
+    /// test of whether any block could hold something.
+    pub fn prose(&self) -> &str {
+        &self.prose
+    }
+
     /// Lets go of the prose blocks, which only the checks and the search index read.
     pub fn shed_blocks(&mut self) {
         (self.prose, self.blocks) = Default::default();
