@@ -28,7 +28,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 ///   whole (2 MiB) when its first byte is touched.
 ///
 /// `serve` and `watch`, which live on, keep the allocator's defaults.
-fn keep_freed_memory() {
+fn tune_memory_for_one_run() {
     // SAFETY: sets an option's value; mimalloc reads its options with atomic loads.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
     #[cfg(target_os = "linux")]
@@ -159,7 +159,7 @@ fn main() -> ExitCode {
         }
     };
     if matches!(cli.command, Command::Build { .. } | Command::Check { .. }) {
-        keep_freed_memory();
+        tune_memory_for_one_run();
     }
     match cli.command {
         Command::Build {
@@ -379,7 +379,7 @@ mod tests {
             unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
             1000
         );
-        keep_freed_memory();
+        tune_memory_for_one_run();
         assert_eq!(
             unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
             -1

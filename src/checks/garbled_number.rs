@@ -73,13 +73,13 @@ pub(super) fn number_ends_at(text: &str, i: usize) -> bool {
     }
 }
 
-/// Every garbled number in a text. Each pattern holds a literal (`438`, `.0`, `0%`) that
-/// most prose lacks: a pattern runs only over a text that has its literal.
 /// Whether [`find`] could find anything in `text` (or in a part of it).
 fn may_find(text: &str) -> bool {
     has(text, &HAS_438) || has(text, &HAS_POINT_ZERO) || has(text, &HAS_ZERO_PERCENT)
 }
 
+/// Every garbled number in a text. Each pattern holds a literal (`438`, `.0`, `0%`) that
+/// most prose lacks: a pattern runs only over a text that has its literal.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     let family = has(text, &HAS_438).then(|| FAMILY_65438.find_iter(text));
@@ -172,6 +172,7 @@ pub(super) fn locate(raw: &str, from: usize, needle: &str) -> Option<usize> {
 
 /// Runs a finder over a page's prose and its `title` and `summary`, placing each finding
 /// at its exact position in the file.
+///
 /// The blocks are read only where the page's prose as a whole passes `may_find`: a test
 /// that every text the finder finds something in passes (most pages hold nothing it looks
 /// for, and one test of the whole prose costs less than one of each block).
