@@ -643,15 +643,12 @@ impl Site {
             t.sort_by_key(|&id| pages[id].lang);
             pages[i].translations = t;
         }
-        // Each page's drugs; a translation's merged with its source's.
-        let is_translated_class = |p: &Page| {
-            p.translation_of
-                .is_some_and(|src| pages[src].kind == PageKind::DrugClass)
-        };
-        let mut own_drugs: Vec<Option<Arc<[drugs::Drug]>>> = pages
+        // Each page's drugs, a class's own made in parallel; a translation's merged with its
+        // source's.
+        let own_drugs: Vec<Option<Arc<[drugs::Drug]>>> = pages
             .par_iter()
             .map(|p| {
-                if p.kind != PageKind::DrugClass || is_translated_class(p) {
+                if p.kind != PageKind::DrugClass || class_source(&pages, p).is_some() {
                     return None;
                 }
                 // An unchanged source has the drugs the last build made of it.
@@ -666,41 +663,40 @@ impl Site {
                 })
             })
             .collect();
-        for i in 0..pages.len() {
-            if pages[i].kind != PageKind::DrugClass {
-                continue;
+        for (page, own) in pages.iter_mut().zip(own_drugs) {
+            if let Some(own) = own {
+                page.drugs = own;
             }
-            let front = &pages[i].source.front;
-            let drugs = match pages[i].translation_of {
-                Some(src) if pages[src].kind == PageKind::DrugClass => {
-                    let (drugs, unknown) =
-                        drugs::drugs_of_translation(&pages[src].source.front.drugs, &front.drugs);
-                    let src_page = &pages[src];
-                    for u in unknown {
-                        let named = u.translates.as_deref().unwrap_or(&u.name);
-                        let hint = crate::suggest::closest(
-                            named,
-                            src_page.source.front.drugs.iter().map(|d| d.name.as_str()),
-                        )
-                        .map(|k| format!("; did you mean `translates = \"{k}\"`?"))
-                        .unwrap_or_default();
-                        let d = Diagnostic::error(
-                            "translation",
-                            &pages[i].source.file,
-                            format!(
-                                "`{named}` is not a drug of {}: an entry of a translation's \
-                                 `drugs` gives the names of one of its source's drugs (say which \
-                                 with `translates`){hint}",
-                                src_page.source.file.to_string_lossy().replace('\\', "/")
-                            ),
-                        );
-                        translation_problems.push(pages[i].source.diag_at_key(d, "drugs"));
-                    }
-                    drugs.into()
-                }
-                _ => own_drugs[i].take().unwrap_or_else(|| Arc::from([])),
+        }
+        for i in 0..pages.len() {
+            let Some(src) = class_source(&pages, &pages[i]) else {
+                continue;
             };
-            pages[i].drugs = drugs;
+            let front = &pages[i].source.front;
+            let (drugs, unknown) =
+                drugs::drugs_of_translation(&pages[src].source.front.drugs, &front.drugs);
+            let src_page = &pages[src];
+            for u in unknown {
+                let named = u.translates.as_deref().unwrap_or(&u.name);
+                let hint = crate::suggest::closest(
+                    named,
+                    src_page.source.front.drugs.iter().map(|d| d.name.as_str()),
+                )
+                .map(|k| format!("; did you mean `translates = \"{k}\"`?"))
+                .unwrap_or_default();
+                let d = Diagnostic::error(
+                    "translation",
+                    &pages[i].source.file,
+                    format!(
+                        "`{named}` is not a drug of {}: an entry of a translation's \
+                         `drugs` gives the names of one of its source's drugs (say which \
+                         with `translates`){hint}",
+                        src_page.source.file.to_string_lossy().replace('\\', "/")
+                    ),
+                );
+                translation_problems.push(pages[i].source.diag_at_key(d, "drugs"));
+            }
+            pages[i].drugs = drugs.into();
         }
         for p in pages.iter().filter(|p| p.translation_of.is_some()) {
             let src = &pages[p.source_page()];
@@ -1377,6 +1373,12 @@ fn relative_to(dir: &str, target: &str, rooted: bool) -> String {
     let mut out: Vec<&str> = vec![".."; from.len() - common];
     out.extend(&to[common..]);
     out.join("/")
+}
+
+/// The page a drug-class page translates, when that page is a drug class too.
+fn class_source(pages: &[Page], page: &Page) -> Option<PageId> {
+    page.translation_of
+        .filter(|&src| page.kind == PageKind::DrugClass && pages[src].kind == PageKind::DrugClass)
 }
 
 fn new_page(
