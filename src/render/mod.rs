@@ -153,6 +153,7 @@ impl Renderer {
             },
         );
         tera.register_filter("long_date", long_date);
+        tera.register_filter("safe", safe);
         let raw: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, s)| (n.as_str(), s.text.as_str()))
@@ -544,6 +545,16 @@ pub fn alias_output_path(alias: &str) -> String {
     }
 }
 
+/// `safe` as Tera's own gives it, but a string is marked safe where it is rather than
+/// copied: a page's body is printed with it, and tested with it, once a page each.
+fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
+    if value.as_str().is_some() {
+        value.clone().mark_safe()
+    } else {
+        Value::safe_string(&value.to_string())
+    }
+}
+
 /// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; `long_date(t=t)` in the words of
 /// the theme's strings `t` (`months`, `date_pattern`): `1 de noviembre de 2026`. Anything
 /// that is not a date is shown as it is.
@@ -719,6 +730,26 @@ mod tests {
         }
         let fr = crate::render::context::site_context(&site, 2);
         assert_eq!(fr.drugs_url, "/bones/fr/drugs/");
+    }
+
+    #[test]
+    fn safe_prints_a_string_unescaped_and_anything_else_as_text() {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.register_filter("safe", super::safe);
+        tera.add_raw_template(
+            "t.html",
+            "{{ body | safe }}|{{ body }}|{{ n | safe }}|{% if empty | safe %}x{% endif %}",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("body", "<p>Tom & Jerry</p>");
+        ctx.insert("n", &3);
+        ctx.insert("empty", "");
+        assert_eq!(
+            tera.render("t.html", &ctx).unwrap(),
+            "<p>Tom & Jerry</p>|&lt;p&gt;Tom &amp; Jerry&lt;/p&gt;|3|"
+        );
     }
 
     #[test]
