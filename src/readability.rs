@@ -618,7 +618,7 @@ pub fn read(source: &Source) -> Reading {
 /// definitions.
 fn prose_blocks(source: &Source) -> impl Iterator<Item = crate::markdown::TextBlock<'_>> {
     let body = source.body();
-    source.analysis.blocks().filter(move |block| {
+    source.blocks().filter(move |block| {
         matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
             && !in_footnote_definition(body, block.offset)
     })
@@ -946,7 +946,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         for page in sample_pages() {
-            texts.extend(page.source.analysis.blocks().map(|b| b.text.to_string()));
+            texts.extend(page.source.blocks().map(|b| b.text.to_string()));
         }
         let mut n = 0;
         for text in &texts {

@@ -220,11 +220,11 @@ fn scan_page(
             }
         }
     }
-    if !may_find(src.analysis.prose()) {
+    let body = src.body();
+    if !src.analysis.prose_may_hold(body, may_find) {
         return;
     }
-    let body = src.body();
-    for block in src.analysis.blocks() {
+    for block in src.blocks() {
         let mut cursor = block.offset;
         for f in finder(block.text) {
             let needle = &block.text[f.start..f.end];

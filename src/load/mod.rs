@@ -48,6 +48,11 @@ impl Source {
         &self.text[self.body_start..]
     }
 
+    /// The body's runs of prose, in order.
+    pub fn blocks(&self) -> impl Iterator<Item = crate::markdown::TextBlock<'_>> + Clone {
+        self.analysis.blocks(self.body())
+    }
+
     pub fn title(&self) -> &str {
         &self.front.title
     }

@@ -48,12 +48,15 @@ pub struct TextBlock<'a> {
     pub kind: BlockKind,
 }
 
-/// Where a [`TextBlock`]'s text lies in its page's [`Analysis::prose`].
+/// Where a [`TextBlock`]'s text lies: in the body, where the body has it as it reads (most
+/// paragraphs, items and headings), or else in its page's [`Analysis::prose`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BlockAt {
-    text: std::ops::Range<usize>,
-    offset: usize,
+    start: u32,
+    end: u32,
+    offset: u32,
     kind: BlockKind,
+    in_body: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +76,8 @@ pub struct Analysis {
     pub html_ids: Vec<String>,
     /// Where raw HTML stands in the body (byte ranges), for checks that read it.
     pub html: Vec<std::ops::Range<usize>>,
-    /// The text of every prose block, one after the other: one allocation for the page,
-    /// not one a block.
+    /// The text of every prose block that the body does not have as it reads, one after the
+    /// other: one allocation for the page, not one a block.
     prose: String,
     blocks: Vec<BlockAt>,
     /// Words of prose in the body (the blocks' whitespace-separated runs).
@@ -82,19 +85,23 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The page's runs of prose, in body order.
-    pub fn blocks(&self) -> impl Iterator<Item = TextBlock<'_>> + Clone {
-        self.blocks.iter().map(|b| TextBlock {
-            text: &self.prose[b.text.clone()],
-            offset: b.offset,
-            kind: b.kind,
+    /// The page's runs of prose, in body order; `body` is the body analysed.
+    pub fn blocks<'a>(&'a self, body: &'a str) -> impl Iterator<Item = TextBlock<'a>> + Clone {
+        self.blocks.iter().map(move |b| {
+            let from = if b.in_body { body } else { &self.prose };
+            TextBlock {
+                text: &from[b.start as usize..b.end as usize],
+                offset: b.offset as usize,
+                kind: b.kind,
+            }
         })
     }
 
-    /// The text of every prose block, one after the other with nothing between: a quick
-    /// test of whether any block could hold something.
-    pub fn prose(&self) -> &str {
-        &self.prose
+    /// Whether any block could hold what `may_find` passes, for a `may_find` that passes
+    /// every text that holds something a text holding it passes too: tested on the body and
+    /// the rest of the prose as wholes, where most pages have nothing to find.
+    pub fn prose_may_hold(&self, body: &str, may_find: impl Fn(&str) -> bool) -> bool {
+        may_find(&self.prose) || may_find(body)
     }
 
     /// Lets go of the prose blocks, which only the checks and the search index read.
@@ -126,7 +133,7 @@ pub fn analyze(body: &str) -> Analysis {
     // block ends: a heading inside a list item never splits the item's text.
     let mut block: Option<(usize, BlockKind)> = None;
     let mut text = String::new();
-    let mut prose = Blocks::with_capacity(body.len());
+    let mut prose = Blocks::of(body);
     let mut list_depth_items: Vec<bool> = Vec::new();
     let mut raw_headings: Vec<(u8, Option<String>, usize, String)> = Vec::new();
 
@@ -230,7 +237,7 @@ pub fn analyze(body: &str) -> Analysis {
             offset,
         });
     }
-    a.words = a.blocks().map(|b| word_count(b.text)).sum();
+    a.words = a.blocks(body).map(|b| word_count(b.text)).sum();
     a
 }
 
@@ -266,30 +273,55 @@ pub(crate) const fn ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// A page's prose blocks as they are read: their text, trimmed, one after the other.
-struct Blocks {
+/// A page's prose blocks as they are read: where the body has a block's text as it reads,
+/// a pointer to it; otherwise its text, trimmed, after the others'.
+struct Blocks<'a> {
+    body: &'a str,
     prose: String,
     blocks: Vec<BlockAt>,
 }
 
-impl Blocks {
-    /// For a body of `len` bytes, which holds more than its prose.
-    fn with_capacity(len: usize) -> Blocks {
+/// How far past a block's start its text may begin in the body: past a list marker, a
+/// table's `|`, a heading's `#`s and their spaces.
+const MARKUP_BEFORE_TEXT: usize = 16;
+
+impl<'a> Blocks<'a> {
+    fn of(body: &'a str) -> Blocks<'a> {
         Blocks {
-            prose: String::with_capacity(len),
+            body,
+            prose: String::new(),
             blocks: Vec::new(),
         }
     }
 
     /// Adds a block as it is (a heading's text, which the parser has trimmed).
     fn push_as_is(&mut self, text: &str, offset: usize, kind: BlockKind) {
-        let start = self.prose.len();
-        self.prose.push_str(text);
+        let at = |i: usize| u32::try_from(i).expect("a body is under 4 GiB");
+        let (start, in_body) = match self.in_body(text, offset) {
+            Some(start) => (start, true),
+            None => {
+                self.prose.push_str(text);
+                (self.prose.len() - text.len(), false)
+            }
+        };
         self.blocks.push(BlockAt {
-            text: start..self.prose.len(),
-            offset,
+            start: at(start),
+            end: at(start + text.len()),
+            offset: at(offset),
             kind,
+            in_body,
         });
+    }
+
+    /// Where the body has `text` as it reads, starting at most [`MARKUP_BEFORE_TEXT`] bytes
+    /// past `offset`.
+    fn in_body(&self, text: &str, offset: usize) -> Option<usize> {
+        let first = *text.as_bytes().first()?;
+        let last_start = (offset + MARKUP_BEFORE_TEXT).min(self.body.len());
+        let starts = self.body.as_bytes().get(offset..last_start)?;
+        memchr::memchr_iter(first, starts)
+            .map(|i| offset + i)
+            .find(|&i| self.body.as_bytes()[i..].starts_with(text.as_bytes()))
     }
 
     /// Ends the open block, if any, with the text gathered for it.
@@ -414,9 +446,9 @@ mod tests {
 
     #[test]
     fn a_heading_inside_a_list_item_keeps_the_item_whole() {
-        let a =
-            analyze("- Before\n  # Title\n  after *this*\n\n| a | b |\n|---|---|\n| c | `d` |\n");
-        let texts: Vec<_> = a.blocks().map(|b| (b.kind, b.text, b.offset)).collect();
+        let body = "- Before\n  # Title\n  after *this*\n\n| a | b |\n|---|---|\n| c | `d` |\n";
+        let a = analyze(body);
+        let texts: Vec<_> = a.blocks(body).map(|b| (b.kind, b.text, b.offset)).collect();
         assert_eq!(
             texts,
             [
@@ -432,9 +464,32 @@ mod tests {
     }
 
     #[test]
+    fn blocks_the_body_has_as_they_read_are_not_copied() {
+        let body =
+            "## Side effects\n\nOne two.\nThree.\n\n- item one\n- *item* two\n\nA &amp; B.\n";
+        let a = analyze(body);
+        let texts: Vec<_> = a.blocks(body).map(|b| b.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Side effects",
+                "One two.\nThree.",
+                "item one",
+                "item two",
+                "A & B."
+            ]
+        );
+        // Only the item with markup and the paragraph with an entity differ from the body.
+        assert_eq!(a.prose, "item twoA & B.");
+        let in_body: Vec<_> = a.blocks.iter().map(|b| b.in_body).collect();
+        assert_eq!(in_body, [true, true, true, false, false]);
+    }
+
+    #[test]
     fn blocks_cover_paragraphs_and_items() {
-        let a = analyze("One two.\nThree.\n\n- item one\n- item two\n\n```\ncode\n```\n");
-        let texts: Vec<_> = a.blocks().map(|b| (b.kind, b.text)).collect();
+        let body = "One two.\nThree.\n\n- item one\n- item two\n\n```\ncode\n```\n";
+        let a = analyze(body);
+        let texts: Vec<_> = a.blocks(body).map(|b| (b.kind, b.text)).collect();
         assert_eq!(
             texts,
             [

@@ -150,7 +150,7 @@ pub(super) fn page_words(
     for h in page.source.headings() {
         add(&h.title, super::HEADING);
     }
-    for b in page.source.analysis.blocks() {
+    for b in page.source.blocks() {
         if b.kind != BlockKind::Heading {
             add(b.text, 0);
         }
