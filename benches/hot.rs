@@ -110,12 +110,12 @@ fn main() {
         ));
     });
     bench("readability::sentences", 200, || {
-        for b in analysis.blocks() {
+        for b in analysis.blocks(&body) {
             black_box(readability::sentences(black_box(b.text)));
         }
     });
     bench("readability::counts", 200, || {
-        for b in analysis.blocks() {
+        for b in analysis.blocks(&body) {
             black_box(readability::counts(
                 black_box(b.text),
                 readability::Formula::FleschKincaid,
