@@ -52,9 +52,9 @@ pub struct TextBlock<'a> {
 /// paragraphs, items and headings), or else in its page's [`Analysis::prose`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BlockAt {
-    start: u32,
-    end: u32,
-    offset: u32,
+    start: usize,
+    end: usize,
+    offset: usize,
     kind: BlockKind,
     in_body: bool,
 }
@@ -90,8 +90,8 @@ impl Analysis {
         self.blocks.iter().map(move |b| {
             let from = if b.in_body { body } else { &self.prose };
             TextBlock {
-                text: &from[b.start as usize..b.end as usize],
-                offset: b.offset as usize,
+                text: &from[b.start..b.end],
+                offset: b.offset,
                 kind: b.kind,
             }
         })
@@ -296,7 +296,6 @@ impl<'a> Blocks<'a> {
 
     /// Adds a block as it is (a heading's text, which the parser has trimmed).
     fn push_as_is(&mut self, text: &str, offset: usize, kind: BlockKind) {
-        let at = |i: usize| u32::try_from(i).expect("a body is under 4 GiB");
         let (start, in_body) = match self.in_body(text, offset) {
             Some(start) => (start, true),
             None => {
@@ -305,9 +304,9 @@ impl<'a> Blocks<'a> {
             }
         };
         self.blocks.push(BlockAt {
-            start: at(start),
-            end: at(start + text.len()),
-            offset: at(offset),
+            start,
+            end: start + text.len(),
+            offset,
             kind,
             in_body,
         });
