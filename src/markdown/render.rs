@@ -24,6 +24,9 @@ pub struct Autolinker {
     by_symbol: Vec<u32>,
     /// The longest first word, in bytes: a longer word of the text starts no name.
     longest_first_word: usize,
+    /// A bit for each first word's [`FirstWordSieve::bit`]: a word of the text whose bit is
+    /// clear starts no name, and is not hashed or looked up (most words of prose).
+    sieve: FirstWordSieve,
     /// Each name as matched (ASCII letters in lower case), with its target.
     patterns: Vec<(Box<str>, usize)>,
     targets: Vec<AutolinkTarget>,
@@ -80,6 +83,35 @@ impl WordHash {
     }
 }
 
+/// The length and first two bytes (ASCII letters in lower case) of the first words of the
+/// names, as bits of a set small enough to stay in the cache.
+#[derive(Debug, Clone)]
+struct FirstWordSieve(Box<[u64; 1024]>);
+
+impl FirstWordSieve {
+    fn new() -> FirstWordSieve {
+        FirstWordSieve(Box::new([0; 1024]))
+    }
+
+    /// The bit of a word: `word` is its bytes, which two words the matcher takes as the
+    /// same (their bytes equal but for the case of ASCII letters) share.
+    fn bit(word: &[u8]) -> usize {
+        let byte = |i: usize| u32::from(word.get(i).map_or(0, u8::to_ascii_lowercase));
+        let key = (word.len() as u32) << 16 | byte(0) << 8 | byte(1);
+        (key.wrapping_mul(0x9e37_79b1) >> 16) as usize
+    }
+
+    fn insert(&mut self, word: &[u8]) {
+        let b = Self::bit(word);
+        self.0[b / 64] |= 1 << (b % 64);
+    }
+
+    fn may_hold(&self, word: &[u8]) -> bool {
+        let b = Self::bit(word);
+        self.0[b / 64] & (1 << (b % 64)) != 0
+    }
+}
+
 /// Whether `c` is part of a word: a name matches only where none is before or after it.
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -131,12 +163,14 @@ impl Autolinker {
             HashMap::with_capacity_and_hasher(patterns.len(), Default::default());
         let mut by_symbol = Vec::new();
         let mut longest_first_word = 0;
+        let mut sieve = FirstWordSieve::new();
         for (i, (pattern, _)) in patterns.iter().enumerate() {
             let first = first_word(pattern);
             if first == 0 {
                 by_symbol.push(i as u32);
             } else {
                 longest_first_word = longest_first_word.max(first);
+                sieve.insert(&pattern.as_bytes()[..first]);
                 by_first_word
                     .entry(WordHash::of(&pattern.as_bytes()[..first]))
                     .or_default()
@@ -155,6 +189,7 @@ impl Autolinker {
             by_first_word,
             by_symbol,
             longest_first_word,
+            sieve,
             patterns,
             targets,
         }
@@ -198,29 +233,27 @@ impl Autolinker {
                 }
                 continue;
             }
-            // A word starts here: hashed as it is read, then the names its first word
-            // starts, longest first.
+            // A word starts here: read to its end, then, if it may start a name, hashed
+            // and the names it starts looked up, longest first.
             let mut end = i;
-            let mut hash = WordHash::new();
             while end < bytes.len() {
                 let b = bytes[end];
                 if b < 0x80 {
                     if !ASCII_WORD[b as usize] {
                         break;
                     }
-                    hash.push(b);
                     end += 1;
                 } else {
                     let (len, word) = char_at(text, end);
                     if !word {
                         break;
                     }
-                    bytes[end..end + len].iter().for_each(|&b| hash.push(b));
                     end += len;
                 }
             }
-            let candidates = if end - i <= self.longest_first_word {
-                self.by_first_word.get(&hash.finish())
+            let word = &bytes[i..end];
+            let candidates = if word.len() <= self.longest_first_word && self.sieve.may_hold(word) {
+                self.by_first_word.get(&WordHash::of(word))
             } else {
                 None
             };
@@ -598,6 +631,40 @@ mod tests {
         }
         let out = html("Ask about ÉVISTAS.\n", Some(&linker), 0);
         assert!(!out.contains("<a "), "not a whole word: {out}");
+    }
+
+    #[test]
+    fn every_name_is_found_whatever_the_case_of_its_ascii_letters() {
+        // Enough names that their first words' bits fill much of the sieve.
+        let names: Vec<String> = (0..3000)
+            .map(|i| match i % 3 {
+                0 => format!("drug{i}x"),
+                1 => format!("Brand{i} plus"),
+                _ => format!("ézé{i}"),
+            })
+            .collect();
+        let targets = (0..names.len())
+            .map(|i| AutolinkTarget {
+                page: 1,
+                url: format!("/{i}/"),
+            })
+            .collect();
+        let linker = Autolinker::new(
+            names.iter().enumerate().map(|(i, n)| (n.as_str(), i)),
+            targets,
+        );
+        let text: String = names
+            .iter()
+            .map(|n| format!("{}, then ", n.to_ascii_uppercase()))
+            .collect();
+        let found: Vec<usize> = linker
+            .matches(&text)
+            .into_iter()
+            .map(|(_, _, t)| t)
+            .collect();
+        assert_eq!(found, (0..names.len()).collect::<Vec<_>>());
+        // Words that start no name are not found.
+        assert!(linker.matches("Then take a drug or a brand.").is_empty());
     }
 
     #[test]
