@@ -13,32 +13,62 @@ pub fn normalize(title: &str) -> String {
     let t = title
         .trim()
         .trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
-    t.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut words = String::with_capacity(t.len());
+    for word in t.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    if words.is_ascii() {
+        words.make_ascii_lowercase();
+        words
+    } else {
+        words.to_lowercase()
+    }
 }
 
-/// The required sections (as configured) that no heading of level 2 or deeper matches.
-pub fn missing<'a>(required: &'a [String], headings: &[crate::markdown::Heading]) -> Vec<&'a str> {
-    let have: Vec<String> = headings
-        .iter()
-        .filter(|h| h.level >= 2)
-        .map(|h| normalize(&h.title))
-        .collect();
-    required
-        .iter()
-        .filter(|r| !have.contains(&normalize(r)))
-        .map(String::as_str)
-        .collect()
+/// A language's required sections, each with the form it is compared in, made once for
+/// all the language's pages.
+pub struct Required<'a> {
+    sections: &'a [String],
+    normalized: Vec<String>,
+}
+
+impl<'a> Required<'a> {
+    pub fn new(sections: &'a [String]) -> Required<'a> {
+        Required {
+            sections,
+            normalized: sections.iter().map(|s| normalize(s)).collect(),
+        }
+    }
+
+    /// The required sections (as configured) that no heading of level 2 or deeper matches.
+    pub fn missing(&self, headings: &[crate::markdown::Heading]) -> Vec<&'a str> {
+        let have: Vec<String> = headings
+            .iter()
+            .filter(|h| h.level >= 2)
+            .map(|h| normalize(&h.title))
+            .collect();
+        self.sections
+            .iter()
+            .zip(&self.normalized)
+            .filter(|(_, n)| !have.contains(n))
+            .map(|(s, _)| s.as_str())
+            .collect()
+    }
 }
 
 pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let required: Vec<Required> = site
+        .languages
+        .iter()
+        .map(|l| Required::new(site.config.required_sections(&l.code)))
+        .collect();
     for page in pages.iter().filter(|p| p.kind == PageKind::DrugClass) {
         let code = &site.languages[page.lang].code;
-        let required = site.config.required_sections(code);
-        let gone = missing(required, page.headings());
+        let gone = required[page.lang].missing(page.headings());
         if gone.is_empty() {
             continue;
         }
@@ -92,14 +122,14 @@ mod tests {
         let a = analyze(
             "## what these medicines ARE?\n\n### Side effects:  \n\n## How to take them.\n",
         );
-        assert!(missing(&req(), &a.headings).is_empty());
+        assert!(Required::new(&req()).missing(&a.headings).is_empty());
     }
 
     #[test]
     fn lists_every_missing_section() {
         let a = analyze("## Side effects\n\n## How to take it\n");
         assert_eq!(
-            missing(&req(), &a.headings),
+            Required::new(&req()).missing(&a.headings),
             ["What these medicines are", "How to take them"]
         );
     }
@@ -107,12 +137,17 @@ mod tests {
     #[test]
     fn a_level_one_heading_does_not_count() {
         let a = analyze("# Side effects\n");
-        assert!(missing(&req(), &a.headings).contains(&"Side effects"));
+        assert!(Required::new(&req())
+            .missing(&a.headings)
+            .contains(&"Side effects"));
     }
 
     #[test]
     fn normalize_trims_and_folds() {
         assert_eq!(normalize("  Side   Effects!? "), "side effects");
+        assert_eq!(normalize("Efectos  SECUNDARIOS:"), "efectos secundarios");
+        assert_eq!(normalize("ÉVISTA y Más\t."), "évista y más");
+        assert_eq!(normalize("!?"), "");
         assert_eq!(
             normalize("Who can and cannot take them"),
             "who can and cannot take them"
