@@ -20,8 +20,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// For a command that runs once and exits (`build`, `check`), memory is asked of the
 /// system as these machines serve it fastest. Memory the system hands out afresh is zeroed
-/// first, which on the virtual machines this is measured on costs about 3 ms a MiB, as
-/// much as a phase of the build:
+/// first, which on the virtual machines this is measured on has cost from 0.6 to 3 ms a
+/// MiB, as much as a phase of the build:
 /// - memory freed in one phase is kept for the next rather than given back and asked for
 ///   again;
 /// - it is asked for in 4 KiB pages, not transparent huge pages, each of which is zeroed

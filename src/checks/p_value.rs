@@ -72,6 +72,7 @@ pub fn check(site: &Site, pages: &[&Page]) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn has_decimal_finds_a_point_before_a_digit_anywhere() {
@@ -100,7 +101,6 @@ mod tests {
         }
         assert!(!has_decimal(&"A full stop. ".repeat(100)));
     }
-    use super::*;
 
     fn fired(text: &str) -> Vec<&str> {
         super::super::garbled_number::tests::fired_by(find, text)

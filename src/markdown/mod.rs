@@ -97,9 +97,9 @@ impl Analysis {
         })
     }
 
-    /// Whether any block could hold what `may_find` passes, for a `may_find` that passes
-    /// every text that holds something a text holding it passes too: tested on the body and
-    /// the rest of the prose as wholes, where most pages have nothing to find.
+    /// Whether any block could hold what `may_find` looks for. `may_find` must pass every
+    /// text that contains a text it passes: it is asked once of the body and once of the
+    /// copied prose, which between them contain every block.
     pub fn prose_may_hold(&self, body: &str, may_find: impl Fn(&str) -> bool) -> bool {
         may_find(&self.prose) || may_find(body)
     }
