@@ -195,8 +195,7 @@ pub struct DrugContext {
 
 /// A page as its template sees it. The page's own text (its body's HTML above all) is
 /// borrowed from the model: it is copied once, into the template's context. The pages it
-/// refers to are in [`Links`], by id: [`PageContext::value`] puts in their shared
-/// [`RefValues`].
+/// refers to are their shared [`RefValues`], which the template value shares in turn.
 #[derive(Debug, Serialize)]
 pub struct PageContext<'a> {
     pub title: &'a str,
@@ -224,57 +223,25 @@ pub struct PageContext<'a> {
     /// schema.org JSON-LD for the page, safe to print unescaped inside
     /// `<script type="application/ld+json">`; empty when the page has none (the 404 page).
     pub json_ld: String,
-    #[serde(skip)]
-    pub links: Links,
-}
-
-/// The pages a page refers to, shown as page references: lists and single ones.
-#[derive(Debug, Default)]
-pub struct Links {
-    pub treats: Vec<PageId>,
-    pub treated_by: Vec<PageId>,
-    pub related: Vec<PageId>,
-    pub mentioned_on: Vec<PageId>,
-    pub breadcrumbs: Vec<PageId>,
-    pub pages: Vec<PageId>,
-    pub subsections: Vec<PageId>,
-    /// For a translation, the page it translates.
-    pub translation_of: Option<PageId>,
-    pub previous: Option<PageId>,
-    pub next: Option<PageId>,
+    /// Lists of page references.
+    pub treats: Value,
+    pub treated_by: Value,
+    pub related: Value,
+    pub mentioned_on: Value,
+    pub breadcrumbs: Value,
+    pub pages: Value,
+    pub subsections: Value,
+    /// Single page references, or none: for a translation, the page it translates.
+    pub translation_of: Value,
+    pub previous: Value,
+    pub next: Value,
 }
 
 impl PageContext<'_> {
-    /// The page as a template value, its page references shared with every other page
-    /// that shows them.
-    pub fn value(&self, refs: &RefValues) -> TeraResult<Value> {
-        let mut map = Value::try_from_serializable(self)?
-            .into_map()
-            .ok_or_else(|| tera::Error::message("a page is a map"))?;
-        let l = &self.links;
-        for (key, ids) in [
-            ("treats", &l.treats),
-            ("treated_by", &l.treated_by),
-            ("related", &l.related),
-            ("mentioned_on", &l.mentioned_on),
-            ("breadcrumbs", &l.breadcrumbs),
-            ("pages", &l.pages),
-            ("subsections", &l.subsections),
-        ] {
-            map.insert(key.into(), refs.list(ids)?);
-        }
-        for (key, id) in [
-            ("translation_of", l.translation_of),
-            ("previous", l.previous),
-            ("next", l.next),
-        ] {
-            let value = match id {
-                Some(id) => refs.get(id)?,
-                None => Value::none(),
-            };
-            map.insert(key.into(), value);
-        }
-        Ok(Value::from(map))
+    /// The page as a template value. Its page references are not copied: serialising
+    /// into a template value clones a value (a reference count) where it meets one.
+    pub fn value(&self) -> TeraResult<Value> {
+        Value::try_from_serializable(self)
     }
 }
 
@@ -302,6 +269,11 @@ impl<'a> RefValues<'a> {
         Ok(self.made[id].get_or_init(|| v).clone())
     }
 
+    /// The reference of `id`, or none.
+    pub fn one(&self, id: Option<PageId>) -> TeraResult<Value> {
+        id.map_or_else(|| Ok(Value::none()), |id| self.get(id))
+    }
+
     pub fn list(&self, ids: &[PageId]) -> TeraResult<Value> {
         Ok(Value::from(
             ids.iter()
@@ -311,12 +283,16 @@ impl<'a> RefValues<'a> {
     }
 }
 
-pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
+/// A content page as its template sees it, its page references taken from `refs`.
+pub fn page_context<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    refs: &RefValues,
+) -> TeraResult<PageContext<'a>> {
     let id = page.id;
     let front = &page.source.front;
-    let related = site.related_of(id);
     let word_count = page.source.analysis.words;
-    PageContext {
+    Ok(PageContext {
         title: &front.title,
         summary: page.summary(),
         kind: page.kind.as_str(),
@@ -349,19 +325,17 @@ pub fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
             .collect(),
         also_known_as: &front.also_known_as,
         json_ld: super::jsonld::page_json_ld(site, page),
-        links: Links {
-            treats: page.treats.clone(),
-            treated_by: page.treated_by.clone(),
-            related,
-            mentioned_on: page.mentioned_on.clone(),
-            breadcrumbs: site.breadcrumbs(id),
-            pages: page.pages.clone(),
-            subsections: page.subsections.clone(),
-            translation_of: page.translation_of,
-            previous: page.previous,
-            next: page.next,
-        },
-    }
+        treats: refs.list(&page.treats)?,
+        treated_by: refs.list(&page.treated_by)?,
+        related: refs.list(&site.related_of(id))?,
+        mentioned_on: refs.list(&page.mentioned_on)?,
+        breadcrumbs: refs.list(&site.breadcrumbs(id))?,
+        pages: refs.list(&page.pages)?,
+        subsections: refs.list(&page.subsections)?,
+        translation_of: refs.one(page.translation_of)?,
+        previous: refs.one(page.previous)?,
+        next: refs.one(page.next)?,
+    })
 }
 
 /// A generated page (A to Z, search, 404) of a language as a `page` for its template;
@@ -372,30 +346,16 @@ pub fn generated_page<'a>(
     title: &'a str,
     kind: &'static str,
     url_path: &str,
-) -> PageContext<'a> {
+    refs: &RefValues,
+) -> TeraResult<PageContext<'a>> {
     let prefix = &site.languages[lang].prefix;
-    // The A to Z and the search page exist in every language; the 404 page once.
-    let alternates = if site.is_multilingual() && kind != "404" {
-        site.languages
-            .iter()
-            .enumerate()
-            .map(|(i, l)| Alternate {
-                lang: l.code.clone(),
-                name: l.name.clone(),
-                url: format!("{}{}{url_path}", site.base_path, l.prefix),
-                permalink: format!("{}{}{url_path}", site.base_url, l.prefix),
-                current: i == lang,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    PageContext {
+    let none = || Value::from(Vec::<Value>::new());
+    Ok(PageContext {
         title,
         summary: "",
         kind,
         lang: &site.languages[lang].code,
-        alternates,
+        alternates: generated_alternates(site, lang, kind, url_path),
         translation_outdated: false,
         url: format!("{}{prefix}{url_path}", site.base_path),
         permalink: format!("{}{prefix}{url_path}", site.base_url),
@@ -411,9 +371,40 @@ pub fn generated_page<'a>(
         drugs: Vec::new(),
         also_known_as: &[],
         json_ld: super::jsonld::generated_json_ld(site, lang, title, kind, url_path),
-        links: Links {
-            breadcrumbs: vec![site.languages[lang].home],
-            ..Links::default()
-        },
+        treats: none(),
+        treated_by: none(),
+        related: none(),
+        mentioned_on: none(),
+        breadcrumbs: refs.list(&[site.languages[lang].home])?,
+        pages: none(),
+        subsections: none(),
+        translation_of: Value::none(),
+        previous: Value::none(),
+        next: Value::none(),
+    })
+}
+
+/// The language versions of a generated page (`url_path` below each language's prefix):
+/// the A to Z and the search page exist in every language; the 404 page once.
+pub fn generated_alternates(
+    site: &Site,
+    lang: LangId,
+    kind: &str,
+    url_path: &str,
+) -> Vec<Alternate> {
+    if site.is_multilingual() && kind != "404" {
+        site.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Alternate {
+                lang: l.code.clone(),
+                name: l.name.clone(),
+                url: format!("{}{}{url_path}", site.base_path, l.prefix),
+                permalink: format!("{}{}{url_path}", site.base_url, l.prefix),
+                current: i == lang,
+            })
+            .collect()
+    } else {
+        Vec::new()
     }
 }

@@ -198,11 +198,10 @@ impl Renderer {
     /// A page's context as a template value; `template` is named if that fails.
     fn page_value(
         &self,
-        page: &context::PageContext,
-        refs: &RefValues,
+        page: tera::TeraResult<context::PageContext>,
         template: &str,
     ) -> Result<Value, Diagnostic> {
-        page.value(refs)
+        page.and_then(|p| p.value())
             .map_err(|e| theme::template_error(&e, &self.sources, template))
     }
 
@@ -289,7 +288,7 @@ impl Renderer {
         let render_one = |ctx: &mut Lent, id: PageId| -> Result<OutputFile, Diagnostic> {
             let page = &site.pages[id];
             let name = self.template_for(site, page.id)?;
-            let pc = self.page_value(&context::page_context(site, page), &refs, &name)?;
+            let pc = self.page_value(context::page_context(site, page, &refs), &name)?;
             ctx.clear();
             if page.kind.is_section() {
                 ctx.insert_value("section", pc.clone());
@@ -388,8 +387,8 @@ impl Renderer {
             for (alias, target) in &site.aliases {
                 let mut ctx = base.lend(site.pages[*target].lang);
                 ctx.insert("target", &site.permalink(*target));
-                let page = context::page_context(site, &site.pages[*target]);
-                ctx.insert_value("page", self.page_value(&page, refs, "redirect.html")?);
+                let page = context::page_context(site, &site.pages[*target], refs);
+                ctx.insert_value("page", self.page_value(page, "redirect.html")?);
                 files.push(OutputFile {
                     path: alias_output_path(alias),
                     bytes: self.render("redirect.html", ctx.context())?.into_bytes(),
@@ -422,8 +421,8 @@ impl Renderer {
     ) -> Result<OutputFile, Diagnostic> {
         let mut ctx = base.lend(lang);
         let title = string(ctx.context(), "medicines_a_to_z");
-        let page = context::generated_page(site, lang, &title, "drugs", "drugs/");
-        ctx.insert_value("page", self.page_value(&page, refs, "drugs.html")?);
+        let page = context::generated_page(site, lang, &title, "drugs", "drugs/", refs);
+        ctx.insert_value("page", self.page_value(page, "drugs.html")?);
         // A letter's parts: runs of its entries, each rendered on its own.
         let render_part = |entries: Vec<Value>| {
             let mut ctx = base.lend(lang);
@@ -476,8 +475,8 @@ impl Renderer {
         for (template, title, kind, url_path, out) in which {
             let mut ctx = base.lend(lang);
             let title = string(ctx.context(), title);
-            let page = context::generated_page(site, lang, &title, kind, url_path);
-            ctx.insert_value("page", self.page_value(&page, refs, template)?);
+            let page = context::generated_page(site, lang, &title, kind, url_path, refs);
+            ctx.insert_value("page", self.page_value(page, template)?);
             files.push(OutputFile {
                 path: out,
                 bytes: self.render(template, ctx.context())?.into_bytes(),
@@ -657,8 +656,7 @@ fn sitemap(site: &Site) -> String {
         .collect();
     for (lang, l) in site.languages.iter().enumerate() {
         for path in ["drugs/", "search/"] {
-            let alternates = context::generated_page(site, lang, "", "search", path)
-                .alternates
+            let alternates = context::generated_alternates(site, lang, "search", path)
                 .into_iter()
                 .map(|a| (a.lang, a.permalink))
                 .collect();
