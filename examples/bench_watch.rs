@@ -46,6 +46,7 @@ fn main() {
         "watch",
         &mut watch,
         "Watching",
+        Some(&out),
         &FileProbe::new(out.join("drug-classes/class-7/index.html")),
         &FileProbe::new(out.join("drugs/index.html")),
         &|| {},
@@ -74,6 +75,7 @@ fn main() {
         "serve",
         &mut serve,
         "Serving",
+        None,
         &page,
         &a_to_z,
         // The live-reload stream, opened once the server is ready; what it sent before a
@@ -178,9 +180,9 @@ fn live_reload_events(port: u16) -> Receiver<String> {
     rx
 }
 
-/// Starts `command`, waits for its line starting with `ready`, then times three body edits
-/// and three brand edits until `page` (and, for a brand, `a_to_z`) shows each; `before_save`
-/// runs before each save.
+/// Starts `command`, waits for its line starting with `ready` (and for the removal of the
+/// `output` it replaced), then times three body edits and three brand edits until `page`
+/// (and, for a brand, `a_to_z`) shows each; `before_save` runs before each save.
 #[allow(clippy::too_many_arguments)]
 fn edits(
     root: &Path,
@@ -188,6 +190,7 @@ fn edits(
     what: &str,
     command: &mut Command,
     ready: &str,
+    output: Option<&Path>,
     page: &dyn Probe,
     a_to_z: &dyn Probe,
     before_save: &dyn Fn(),
@@ -197,6 +200,9 @@ fn edits(
         .spawn()
         .expect("formulary starts");
     let lines = ready_lines(&mut child, ready);
+    if let Some(out) = output {
+        settle(out);
+    }
     let measure = |text: String, marker: &str, kind: &str| {
         page.read();
         a_to_z.read();
@@ -244,6 +250,25 @@ fn edits(
 }
 
 /// The child's terminal lines, once it has printed the one starting with `ready`.
+/// Waits (up to a minute) until the output that `watch`'s first build replaced is gone: it
+/// is removed in the background, and that removal (a third of a second of kernel time at
+/// 10,000 pages) is no part of an edit's time.
+fn settle(output: &Path) {
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline
+        && std::fs::read_dir(parent).is_ok_and(|d| {
+            d.filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        })
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn ready_lines(child: &mut Child, ready: &str) -> Receiver<String> {
     let lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let (tx, rx) = std::sync::mpsc::channel();
