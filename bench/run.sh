@@ -40,6 +40,8 @@ measure() { # label, then the command
     "$(awk "BEGIN {print $user + $sys}")" "$((rss / 1024))"
 }
 
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+
 for n in "${sizes[@]}"; do
   site="$dir/site-$n"; hugo_site="$dir/hugo-$n"
   $release/examples/gen_corpus "$n" "$site" --hugo "$hugo_site" 2>/dev/null
@@ -47,22 +49,32 @@ for n in "${sizes[@]}"; do
   echo "== N = $n ($pages pages, $(du -sm "$site/content" | cut -f1) MiB of Markdown)"
   rm -rf "$dir/out-$n"
   measure "formulary build (first, tmpfs)" $bin build --root "$site" --output "$dir/out-$n"
+  walls=()
   for i in 1 2 3; do
     measure "formulary build (again, tmpfs)" $bin build --root "$site" --output "$dir/out-$n"
+    walls+=("$wall")
   done
   FORMULARY_TIMINGS=1 $bin build --root "$site" --output "$dir/out-$n" 2>&1 | grep '^timing' | tr '\n' ' '
   echo
   wall=$(cut -d' ' -f1 "$dir/time.txt")
   echo "per page: $(awk "BEGIN {printf \"%.3f\", $wall * 1000 / $pages}") ms"
   if command -v hugo >/dev/null; then
+    hugo_walls=()
     for i in 1 2; do
       rm -rf "$dir/hugo-out-$n"
       measure "hugo (same pages, tmpfs)" hugo --quiet -s "$hugo_site" -d "$dir/hugo-out-$n"
+      hugo_walls+=("$wall")
     done
+    echo "formulary's wall over Hugo's (medians): $(awk "BEGIN {printf \"%.3f\", \
+      $(median "${walls[@]}") / $(median "${hugo_walls[@]}")}") (the target: at most 0.2)"
   else
     echo "hugo: not installed (apt-get install hugo) - skipped"
   fi
   if [ "$n" = "${sizes[-1]}" ]; then
+    settle "$dir"
+    $release/examples/bench_watch "$site" "$dir/watch-$n"
+    # The disk last: the kernel goes on writing back what these builds wrote for seconds
+    # after they end, which would be charged to whatever is timed next.
     disk_parent=${DISK_DIR:-${CARGO_TARGET_DIR:-$PWD/target}}
     mkdir -p "$disk_parent"
     disk=$(mktemp -d -p "$disk_parent")
@@ -70,7 +82,5 @@ for n in "${sizes[@]}"; do
     measure "formulary build (again, on disk)" $bin build --root "$site" --output "$disk/out"
     settle "$disk"
     rm -rf "$disk"
-    settle "$dir"
-    $release/examples/bench_watch "$site" "$dir/watch-$n"
   fi
 done
