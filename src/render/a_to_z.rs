@@ -14,7 +14,7 @@
 //! its own.
 
 use super::base_context::Lent;
-use super::context::{page_ref, PageRef};
+use super::context::{page_ref, PageRef, RefValues};
 use crate::diagnostic::Diagnostic;
 use crate::site::drugs::{letter_of, DrugName};
 use crate::site::{LangId, Site};
@@ -77,7 +77,8 @@ struct Entry<'a> {
     name: &'a str,
     is_brand: bool,
     generic: Option<&'a str>,
-    class: &'a PageRef<'static>,
+    /// The class's page reference, shared with every page that shows it.
+    class: Value,
     url: String,
     /// For a brand, the theme's `brand_of` with its generic name: `(brand of alendronate)`.
     brand_of: Option<String>,
@@ -125,6 +126,7 @@ impl AToZLists {
         site: &Site,
         lang: LangId,
         ctx: &mut Lent,
+        refs: &RefValues,
         render_part: &RenderPart,
         render: impl FnOnce(&Lent, usize) -> R,
     ) -> Result<R, Failure> {
@@ -141,7 +143,7 @@ impl AToZLists {
         let names = of_lang(&site.drug_index, lang);
         let mut old_classes = old.classes;
         let classes = ClassRefs::new(site, names, &mut old_classes);
-        let maker = EntryMaker::new(site, lang, &classes);
+        let maker = EntryMaker::new(site, lang, &classes, refs);
         let mut lists = self.entries(
             names,
             lang,
@@ -318,15 +320,22 @@ impl AToZLists {
 struct EntryMaker<'a> {
     site: &'a Site,
     classes: &'a ClassRefs,
+    refs: &'a RefValues<'a>,
     /// The theme's `brand_of`, with `{generic}` in it.
     brand_of: Option<String>,
 }
 
 impl<'a> EntryMaker<'a> {
-    fn new(site: &'a Site, lang: LangId, classes: &'a ClassRefs) -> EntryMaker<'a> {
+    fn new(
+        site: &'a Site,
+        lang: LangId,
+        classes: &'a ClassRefs,
+        refs: &'a RefValues<'a>,
+    ) -> EntryMaker<'a> {
         EntryMaker {
             site,
             classes,
+            refs,
             brand_of: super::strings::strings(&site.config, &site.languages[lang].code)
                 .get("brand_of")
                 .and_then(serde_json::Value::as_str)
@@ -339,9 +348,7 @@ impl<'a> EntryMaker<'a> {
             name: &name.name,
             is_brand: name.is_brand,
             generic: name.generic.as_deref(),
-            class: self.classes.refs[name.class]
-                .as_ref()
-                .expect("a class's reference"),
+            class: self.refs.get(name.class)?,
             url: format!("{}#{}", self.site.url(name.class), name.anchor),
             brand_of: match (&self.brand_of, &name.generic) {
                 (Some(b), Some(g)) if name.is_brand => Some(b.replace("{generic}", g)),

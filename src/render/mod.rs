@@ -433,9 +433,16 @@ impl Renderer {
         // a page of some megabytes is not grown (and copied) a doubling at a time.
         let html = self
             .a_to_z
-            .render_with(site, lang, &mut ctx, &render_part, |ctx, part_bytes| {
-                self.render_bytes("drugs.html", ctx.context(), part_bytes + 64 * 1024)
-            })
+            .render_with(
+                site,
+                lang,
+                &mut ctx,
+                refs,
+                &render_part,
+                |ctx, part_bytes| {
+                    self.render_bytes("drugs.html", ctx.context(), part_bytes + 64 * 1024)
+                },
+            )
             .map_err(|f| match f {
                 a_to_z::Failure::Value(e) => theme::template_error(&e, &self.sources, "drugs.html"),
                 a_to_z::Failure::Part(d) => d,
