@@ -349,7 +349,13 @@ impl<'a> EntryMaker<'a> {
             is_brand: name.is_brand,
             generic: name.generic.as_deref(),
             class: self.refs.get(name.class)?,
-            url: format!("{}#{}", self.site.url(name.class), name.anchor),
+            url: [
+                self.site.base_path.as_str(),
+                &self.site.pages[name.class].url_path,
+                "#",
+                &name.anchor,
+            ]
+            .concat(),
             brand_of: match (&self.brand_of, &name.generic) {
                 (Some(b), Some(g)) if name.is_brand => Some(b.replace("{generic}", g)),
                 _ => None,

@@ -711,15 +711,19 @@ pub fn decode_postings(s: &str) -> Option<Vec<(u32, u8)>> {
 
 /// `"key":"postings"` as it stands in a shard.
 fn postings_fragment(key: &str, list: &[Posting]) -> String {
-    let k = serde_json::to_string(key).expect("a string serialises");
-    format!("{k}:\"{}\"", encode_postings(list))
+    let mut out = serde_json::to_string(key).expect("a string serialises");
+    out.push_str(":\"");
+    out.push_str(&encode_postings(list));
+    out.push('"');
+    out
 }
 
 /// `"key":value` with the value as JSON.
 fn json_fragment(key: &str, value: &impl serde::Serialize) -> String {
-    let k = serde_json::to_string(key).expect("a string serialises");
-    let v = serde_json::to_string(value).expect("strings serialise");
-    format!("{k}:{v}")
+    let mut out = serde_json::to_string(key).expect("a string serialises");
+    out.push(':');
+    out.push_str(&serde_json::to_string(value).expect("strings serialise"));
+    out
 }
 
 /// Splits sorted `(key, fragment size)` pairs below `prefix` (of `depth` characters) into

@@ -260,12 +260,13 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 impl Site {
+    // Joined rather than formatted: these are made for every reference on every page.
     pub fn url(&self, id: PageId) -> String {
-        format!("{}{}", self.base_path, self.pages[id].url_path)
+        [self.base_path.as_str(), &self.pages[id].url_path].concat()
     }
 
     pub fn permalink(&self, id: PageId) -> String {
-        format!("{}{}", self.base_url, self.pages[id].url_path)
+        [self.base_url.as_str(), &self.pages[id].url_path].concat()
     }
 
     pub fn page_by_path(&self, content_path: &str) -> Option<&Page> {
