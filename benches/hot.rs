@@ -7,7 +7,7 @@ use formulary::markdown::{self, RenderInput};
 
 /// The binary's allocator, so that allocation costs what it costs in a build.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: formulary::alloc::Allocator = formulary::alloc::Allocator;
 use formulary::readability;
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 /// The allocator of the formulary binary, so that the figures are the binary's.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: formulary::alloc::Allocator = formulary::alloc::Allocator;
 
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).expect("usage: bench_edit SITE_DIR"));

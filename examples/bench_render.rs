@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// The allocator of the formulary binary, so that the figures are the binary's.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: formulary::alloc::Allocator = formulary::alloc::Allocator;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -4,6 +4,7 @@
 //! pages into HTML, [`write`] owns the output directory. [`checks`] read the model; the
 //! command line lives in `main.rs`.
 
+pub mod alloc;
 pub mod build;
 pub mod checks;
 pub mod config;

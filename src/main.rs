@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// mimalloc: a build allocates and frees millions of small strings across threads, where
-/// it is markedly faster than the system allocator (see bench/run.sh).
+/// mimalloc (see `formulary::alloc`): a build allocates and frees millions of small strings
+/// across threads, where it is markedly faster than the system allocator (see bench/run.sh).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: formulary::alloc::Allocator = formulary::alloc::Allocator;
 
 /// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` in mimalloc v3's
 /// `mimalloc.h`): how long freed memory is kept before it goes back to the system.
