@@ -349,7 +349,7 @@ pub fn generated_page<'a>(
     refs: &RefValues,
 ) -> TeraResult<PageContext<'a>> {
     let prefix = &site.languages[lang].prefix;
-    let none = || Value::from(Vec::<Value>::new());
+    let empty = || Value::from(Vec::<Value>::new());
     Ok(PageContext {
         title,
         summary: "",
@@ -371,13 +371,13 @@ pub fn generated_page<'a>(
         drugs: Vec::new(),
         also_known_as: &[],
         json_ld: super::jsonld::generated_json_ld(site, lang, title, kind, url_path),
-        treats: none(),
-        treated_by: none(),
-        related: none(),
-        mentioned_on: none(),
+        treats: empty(),
+        treated_by: empty(),
+        related: empty(),
+        mentioned_on: empty(),
         breadcrumbs: refs.list(&[site.languages[lang].home])?,
-        pages: none(),
-        subsections: none(),
+        pages: empty(),
+        subsections: empty(),
         translation_of: Value::none(),
         previous: Value::none(),
         next: Value::none(),
