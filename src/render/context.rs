@@ -2,6 +2,7 @@
 //! span the site live in `site` only, so a page's context stays the size of the page.
 
 use crate::markdown::Heading;
+use crate::site::drugs::Drug;
 use crate::site::{LangId, Page, PageId, Site};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -154,17 +155,18 @@ pub fn alternates(site: &Site, id: PageId) -> Vec<Alternate> {
         .collect()
 }
 
+/// A heading in the table of contents, its text borrowed from the page's analysis.
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
+pub struct TocEntry<'a> {
     pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub children: Vec<TocEntry<'a>>,
 }
 
 /// Nests the page's headings (level 2 and below) into a table of contents.
-pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
-    fn push(list: &mut Vec<TocEntry>, e: TocEntry) {
+pub fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
+    fn push<'a>(list: &mut Vec<TocEntry<'a>>, e: TocEntry<'a>) {
         match list.last_mut() {
             Some(last) if e.level > last.level => push(&mut last.children, e),
             _ => list.push(e),
@@ -176,21 +178,13 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
             &mut out,
             TocEntry {
                 level: h.level,
-                id: h.id.clone(),
-                title: h.title.clone(),
+                id: &h.id,
+                title: &h.title,
                 children: Vec::new(),
             },
         );
     }
     out
-}
-
-#[derive(Debug, Serialize)]
-pub struct DrugContext {
-    pub name: String,
-    pub anchor: String,
-    pub brands: Vec<String>,
-    pub forms: Vec<String>,
 }
 
 /// A page as its template sees it. The page's own text (its body's HTML above all) is
@@ -211,14 +205,15 @@ pub struct PageContext<'a> {
     pub permalink: String,
     pub path: &'a str,
     pub content: &'a str,
-    pub toc: Vec<TocEntry>,
+    pub toc: Vec<TocEntry<'a>>,
     pub reviewed: Option<String>,
     pub review_due: Option<String>,
     pub overdue: bool,
     pub reviewer: Option<&'a str>,
     pub reading_grade: Option<f64>,
     pub word_count: usize,
-    pub drugs: Vec<DrugContext>,
+    /// A drug class's medicines: `{name, anchor, brands, forms}` each.
+    pub drugs: &'a [Drug],
     pub also_known_as: &'a [String],
     /// schema.org JSON-LD for the page, safe to print unescaped inside
     /// `<script type="application/ld+json">`; empty when the page has none (the 404 page).
@@ -313,16 +308,7 @@ pub fn page_context<'a>(
             .reading
             .map(|(_, s)| crate::readability::round1(s)),
         word_count,
-        drugs: page
-            .drugs
-            .iter()
-            .map(|d| DrugContext {
-                name: d.name.clone(),
-                anchor: d.anchor.clone(),
-                brands: d.brands.clone(),
-                forms: d.forms.clone(),
-            })
-            .collect(),
+        drugs: &page.drugs,
         also_known_as: &front.also_known_as,
         json_ld: super::jsonld::page_json_ld(site, page),
         treats: refs.list(&page.treats)?,
@@ -368,7 +354,7 @@ pub fn generated_page<'a>(
         reviewer: None,
         reading_grade: None,
         word_count: 0,
-        drugs: Vec::new(),
+        drugs: &[],
         also_known_as: &[],
         json_ld: super::jsonld::generated_json_ld(site, lang, title, kind, url_path),
         treats: empty(),

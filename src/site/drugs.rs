@@ -11,7 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 
 /// One medicine of a drug-class page as the page shows it: for a translation, the source's
 /// drug with the names and forms the translation gives (see [`drugs_of_translation`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Templates see it as `page.drugs`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Drug {
     pub name: String,
     /// The element id on the class page, from the source's generic name, so it is the same
