@@ -249,26 +249,17 @@ fn edits(
     let _ = child.wait();
 }
 
-/// The child's terminal lines, once it has printed the one starting with `ready`.
 /// Waits (up to a minute) until the output that `watch`'s first build replaced is gone: it
 /// is removed in the background, and that removal (a third of a second of kernel time at
 /// 10,000 pages) is no part of an edit's time.
 fn settle(output: &Path) {
-    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}.old-", name.to_string_lossy());
     let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline
-        && std::fs::read_dir(parent).is_ok_and(|d| {
-            d.filter_map(Result::ok)
-                .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        })
-    {
+    while Instant::now() < deadline && !formulary::write::named_as_replaced(output).is_empty() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
+/// The child's terminal lines, once it has printed the one starting with `ready`.
 fn ready_lines(child: &mut Child, ready: &str) -> Receiver<String> {
     let lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let (tx, rx) = std::sync::mpsc::channel();

@@ -310,6 +310,16 @@ fn unique() -> String {
 /// Replaced outputs beside `output` that an earlier build left (it was stopped while
 /// removing them), and the one name older versions used.
 fn left_over(output: &Path) -> Vec<PathBuf> {
+    named_as_replaced(output)
+        .into_iter()
+        .filter(|p| p.join(MARKER).is_file())
+        .collect()
+}
+
+/// What beside `output` is named as an output it replaced, `.{output}.old-…` (or
+/// `.{output}.old`), its marker still in it or not: the benchmark waits until the
+/// background removal of the last one is done.
+pub fn named_as_replaced(output: &Path) -> Vec<PathBuf> {
     let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
         return Vec::new();
     };
@@ -320,13 +330,19 @@ fn left_over(output: &Path) -> Vec<PathBuf> {
     entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| is_discarded(p, Some(&name)))
+        .filter(|p| replaced_name(p, Some(&name)))
         .collect()
 }
 
 /// Whether `path` is a replaced output (of the output named `output`, when given): named
-/// `.{output}.old-…` (or `.{output}.old`), with formulary's marker in it.
+/// as one, with formulary's marker in it.
 fn is_discarded(path: &Path, output: Option<&str>) -> bool {
+    replaced_name(path, output) && path.join(MARKER).is_file()
+}
+
+/// Whether `path` is named as a replaced output (of the output named `output`, when
+/// given): `.{output}.old-…` (or `.{output}.old`).
+fn replaced_name(path: &Path, output: Option<&str>) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -337,7 +353,6 @@ fn is_discarded(path: &Path, output: Option<&str>) -> bool {
             .or_else(|| rest.strip_suffix(".old"))
     });
     of.is_some_and(|o| !o.is_empty() && output.is_none_or(|want| want == o))
-        && path.join(MARKER).is_file()
 }
 
 /// Replaced outputs, moved aside. Dropped, they are removed; [`Discarded::detach`] removes
@@ -540,6 +555,10 @@ mod tests {
         let foreign = root.join(".public.old-3-4");
         fs::create_dir_all(&foreign).unwrap();
         fs::write(foreign.join("keep"), "mine").unwrap();
+        // By name alone, both are replaced outputs (what the benchmark waits to see go).
+        let mut named = named_as_replaced(&out);
+        named.sort();
+        assert_eq!(named, [left.clone(), foreign.clone()]);
 
         let staging = Staging::new(root, &out).unwrap();
         staging.write("a/index.html", b"two");
