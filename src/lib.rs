@@ -5,6 +5,7 @@
 //! command line lives in `main.rs`.
 
 pub mod alloc;
+pub mod ascii;
 pub mod build;
 pub mod checks;
 pub mod config;

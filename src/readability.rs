@@ -358,37 +358,41 @@ struct ByteMasks {
 }
 
 impl ByteMasks {
-    /// The masks of `text` into `room`, 16 bytes at a time.
+    /// The masks of `text` into `room`.
     fn fill(text: &[u8], room: &mut Vec<ByteMasks>) {
+        use crate::ascii::{in_range, letters, masks};
         use wide::u8x16;
-        let splat = u8x16::splat;
-        // Whether each byte lies in `lo..=hi`.
-        let within =
-            |x: u8x16, lo: u8, hi: u8| x.max(splat(lo)).simd_eq(x) & x.min(splat(hi)).simd_eq(x);
-        let bits = |m: u8x16, i: usize| u64::from(m.to_bitmask()) << (16 * i);
         room.clear();
         for chunk in text.chunks(64) {
             let mut bytes = [b' '; 64];
             bytes[..chunk.len()].copy_from_slice(chunk);
-            let mut m = ByteMasks::default();
-            for (i, sixteen) in bytes.chunks_exact(16).enumerate() {
-                let x = u8x16::new(sixteen.try_into().expect("16 bytes"));
-                // Upper-case letters to lower case; no other byte becomes a letter.
-                let folded = x | splat(0x20);
-                let is = |c: u8| folded.simd_eq(splat(c));
-                let vowels = is(b'a') | is(b'e') | is(b'i') | is(b'o') | is(b'u') | is(b'y');
-                m.space |= bits(within(x, b'\t', b'\r') | x.simd_eq(splat(b' ')), i);
-                m.letter |= bits(within(folded, b'a', b'z'), i);
-                m.vowel |= bits(vowels, i);
-                m.e |= bits(is(b'e'), i);
-                m.l |= bits(is(b'l'), i);
-                m.stop |= bits(
-                    x.simd_eq(splat(b'.')) | x.simd_eq(splat(b'!')) | x.simd_eq(splat(b'?')),
-                    i,
-                );
-                m.digit |= bits(within(x, b'0', b'9'), i);
-            }
-            room.push(m);
+            let [space, letter, vowel, e, l, stop, digit] = masks(&bytes, |x| {
+                let is = |c: u8| x.simd_eq(u8x16::splat(c));
+                // A byte that is `c` or its upper case (`c` a lower-case letter).
+                let folded = x | u8x16::splat(0x20);
+                let either_case = |c: u8| folded.simd_eq(u8x16::splat(c));
+                [
+                    in_range(x, b'\t', b'\r') | is(b' '),
+                    letters(x),
+                    b"aeiouy"
+                        .iter()
+                        .fold(u8x16::splat(0), |m, &c| m | either_case(c)),
+                    either_case(b'e'),
+                    either_case(b'l'),
+                    is(b'.') | is(b'!') | is(b'?'),
+                    in_range(x, b'0', b'9'),
+                ]
+            });
+            room.push(ByteMasks {
+                space,
+                letter,
+                vowel,
+                e,
+                l,
+                stop,
+                digit,
+                ..ByteMasks::default()
+            });
         }
     }
 }

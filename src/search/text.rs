@@ -4,6 +4,7 @@
 //! `static/search.js` mirrors [`tokens`], [`within_one_typo`] and [`fuzzy_key`]; keep them
 //! in step.
 
+use crate::ascii;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 use wide::u8x16;
@@ -56,23 +57,15 @@ fn ascii_tokens(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     })
 }
 
-/// Which of 16 bytes lie in `lo..=hi`.
-fn in_range(x: u8x16, lo: u8, hi: u8) -> u8x16 {
-    let d = x - u8x16::splat(lo); // wraps below `lo` to large
-    d.min(u8x16::splat(hi - lo)).simd_eq(d)
-}
-
 /// Which of 64 ASCII bytes are letters or digits, and which are apostrophes, a bit a
-/// byte (byte `k` at bit `k`), 16 bytes at a time.
+/// byte (byte `k` at bit `k`).
 fn classify(block: &[u8; 64]) -> (u64, u64) {
-    let (mut word, mut apostrophe) = (0, 0);
-    for (k, c) in block.chunks_exact(16).enumerate() {
-        let x = u8x16::new(c.try_into().expect("16 bytes"));
-        let letter = in_range(x | u8x16::splat(0x20), b'a', b'z');
-        let digit = in_range(x, b'0', b'9');
-        word |= u64::from((letter | digit).to_bitmask()) << (16 * k);
-        apostrophe |= u64::from(x.simd_eq(u8x16::splat(b'\'')).to_bitmask()) << (16 * k);
-    }
+    let [word, apostrophe] = ascii::masks(block, |x| {
+        [
+            ascii::letters(x) | ascii::in_range(x, b'0', b'9'),
+            x.simd_eq(u8x16::splat(b'\'')),
+        ]
+    });
     (word, apostrophe)
 }
 
