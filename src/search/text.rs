@@ -412,7 +412,8 @@ mod tests {
     }
 
     /// Random ASCII text of letters, digits, apostrophes and breaks, some with long words
-    /// (past 16 bytes, across the scan's 64-byte blocks), compared with Unicode word breaking.
+    /// (past 16 bytes, across the scan's 64-byte blocks) and some of a few KiB, compared with
+    /// Unicode word breaking.
     #[test]
     fn ascii_shortcut_agrees_with_unicode_words_on_random_text() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -425,7 +426,12 @@ mod tests {
         let letters = b"abcxyzABCXYZ0129";
         let others = b"'' -._\"\n,";
         for _ in 0..3000 {
-            let len = next(300);
+            // Now and then longer than the masks kept on the stack.
+            let len = if next(30) == 0 {
+                2000 + next(2000)
+            } else {
+                next(300)
+            };
             let breaks = 1 + next(30); // one byte in `breaks` is not a letter or digit
             let text: String = (0..len)
                 .map(|_| {
