@@ -234,6 +234,7 @@ pub fn load(root: &Path, include_drafts: bool, default_language: &str) -> Loaded
 
     let results: Vec<Result<Arc<Source>, Diagnostic>> = pages
         .par_iter()
+        .with_max_len(crate::PAGES_PER_JOB)
         .map(|(rel, _)| load_source(root, rel, default_language).map(Arc::new))
         .collect();
     loaded.sources.reserve(results.len());

@@ -329,6 +329,7 @@ impl Renderer {
             }
             // Each worker borrows a context of each language it meets.
             ids.par_iter()
+                .with_max_len(crate::PAGES_PER_JOB)
                 .map_init(
                     || {
                         let mut ctxs: Vec<Option<Lent>> = Vec::new();

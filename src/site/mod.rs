@@ -399,6 +399,7 @@ impl Site {
         let results: Vec<BodyResult> = self
             .pages
             .par_iter()
+            .with_max_len(crate::PAGES_PER_JOB)
             .map(|page| self.render_body(page, page.links.clone()))
             .collect();
         self.pages
@@ -978,6 +979,7 @@ impl Site {
         let results: Vec<BodyResult> = self
             .pages
             .par_iter()
+            .with_max_len(crate::PAGES_PER_JOB)
             .map(|page| {
                 let kept = links_from
                     .map(|p| &p.pages[page.id])
