@@ -104,6 +104,7 @@ pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     let t = Instant::now();
     let mut site = Site::pages_of(config, loaded);
+    timing("assemble", t);
     let beside = beside(&site);
     // The bodies' HTML comes after the checks and the index, which do not read it: it is
     // then never held beside every page's prose and the index's lists.

@@ -477,7 +477,7 @@ impl Site {
 
         // Pages and URLs; the first file (in path order) keeps a contested URL.
         let mut pages: Vec<Page> = Vec::with_capacity(sources.len() + 1);
-        let mut by_url: HashMap<String, String> = HashMap::new();
+        let mut by_url: HashMap<String, String> = HashMap::with_capacity(sources.len() + 16);
         for l in &languages {
             for g in GENERATED_PAGES.iter().chain(
                 (l.prefix.is_empty())
@@ -507,7 +507,28 @@ impl Site {
                 0,
             ));
         }
-        for source in sources {
+        // Each file's URL (below its language's prefix), kind and name as a holder of a URL,
+        // made on every core; they are claimed in path order below.
+        let placed: Vec<(String, PageKind, String)> = sources
+            .par_iter()
+            .with_max_len(crate::PAGES_PER_JOB)
+            .map(|source| {
+                let kind = if source.source_path == "_index.md" {
+                    PageKind::Home
+                } else if is_section_file(&source.source_path) {
+                    PageKind::Section
+                } else {
+                    match source.front.kind {
+                        Kind::Article => PageKind::Article,
+                        Kind::DrugClass => PageKind::DrugClass,
+                        Kind::Condition => PageKind::Condition,
+                    }
+                };
+                let holder = source.file.to_string_lossy().replace('\\', "/");
+                (url_path_of(&source.source_path), kind, holder)
+            })
+            .collect();
+        for (source, (url_path, kind, holder)) in sources.into_iter().zip(placed) {
             let lang = match source.lang.as_deref() {
                 None => 0,
                 Some(code) => match lang_of_code(code) {
@@ -549,11 +570,10 @@ impl Site {
                     }
                 },
             };
-            let url_path = format!(
-                "{}{}",
-                languages[lang].prefix,
-                url_path_of(&source.source_path)
-            );
+            let url_path = match languages[lang].prefix.as_str() {
+                "" => url_path,
+                prefix => format!("{prefix}{url_path}"),
+            };
             if let Some(holder) = by_url.get(&url_path) {
                 collisions.push(Collision {
                     url_path,
@@ -563,21 +583,7 @@ impl Site {
                 });
                 continue;
             }
-            by_url.insert(
-                url_path.clone(),
-                source.file.to_string_lossy().replace('\\', "/"),
-            );
-            let kind = if source.source_path == "_index.md" {
-                PageKind::Home
-            } else if is_section_file(&source.source_path) {
-                PageKind::Section
-            } else {
-                match source.front.kind {
-                    Kind::Article => PageKind::Article,
-                    Kind::DrugClass => PageKind::DrugClass,
-                    Kind::Condition => PageKind::Condition,
-                }
-            };
+            by_url.insert(url_path.clone(), holder);
             let id = pages.len();
             pages.push(new_page(id, source, kind, url_path, lang));
         }
@@ -602,10 +608,18 @@ impl Site {
                 }
             }
         }
-        let by_content_path: HashMap<String, PageId> = pages
-            .iter()
-            .map(|p| (p.source.content_path.clone(), p.id))
-            .collect();
+        // The maps by content path and by URL, side by side.
+        let (by_content_path, by_url_path) = rayon::join(
+            || -> HashMap<String, PageId> {
+                pages
+                    .iter()
+                    .map(|p| (p.source.content_path.clone(), p.id))
+                    .collect()
+            },
+            || -> HashMap<String, PageId> {
+                pages.iter().map(|p| (p.url_path.clone(), p.id)).collect()
+            },
+        );
         let home = languages[0].home;
 
         // Translations grouped with their sources.
@@ -750,7 +764,8 @@ impl Site {
         // treats / related (a translation's own, or its source's), in the page's language.
         let all_paths: Vec<&str> = by_content_path.keys().map(String::as_str).collect();
         let refs: Vec<(Vec<PageId>, Vec<PageId>, Vec<UnknownRef>)> = pages
-            .iter()
+            .par_iter()
+            .with_max_len(crate::PAGES_PER_JOB)
             .map(|p| {
                 let mut unknown = Vec::new();
                 let code = &languages[p.lang].code;
@@ -815,14 +830,14 @@ impl Site {
                 .map(Date);
         }
 
-        let mut site = Site {
+        Site {
             drug_index: Arc::new(Vec::new()),
             autolinkers: Vec::new(),
             config,
             base_path,
             base_url,
             pages,
-            by_url_path: HashMap::new(),
+            by_url_path,
             by_content_path,
             home,
             languages,
@@ -834,13 +849,7 @@ impl Site {
             today,
             autolink_names: Arc::default(),
             translation_problems,
-        };
-        site.by_url_path = site
-            .pages
-            .iter()
-            .map(|p| (p.url_path.clone(), p.id))
-            .collect();
-        site
+        }
     }
 
     /// The A to Z, the autolink matchers and the list of autolinked names: `prev`'s when
@@ -1464,17 +1473,24 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>, language
             dir = dir_of(dir);
         }
     };
-    for page in pages.iter_mut().filter(|p| p.kind != PageKind::Home) {
-        let dir = dir_of(&page.source.source_path);
-        let parent_dir = if page.kind == PageKind::Section {
-            dir_of(dir)
-        } else {
-            dir
-        };
-        let parent = find_section(parent_dir, page.lang);
-        if parent != page.id {
-            page.parent = Some(parent);
-        }
+    let parents: Vec<Option<PageId>> = pages
+        .par_iter()
+        .with_max_len(crate::PAGES_PER_JOB)
+        .map(|page| {
+            if page.kind == PageKind::Home {
+                return None;
+            }
+            let dir = dir_of(&page.source.source_path);
+            let parent_dir = if page.kind == PageKind::Section {
+                dir_of(dir)
+            } else {
+                dir
+            };
+            Some(find_section(parent_dir, page.lang)).filter(|&parent| parent != page.id)
+        })
+        .collect();
+    for (page, parent) in pages.iter_mut().zip(parents) {
+        page.parent = parent;
     }
     // A translation without a `weight` sits where its source does.
     let weights: Vec<Option<i64>> = pages
