@@ -276,8 +276,7 @@ impl Site {
     }
 
     /// Lets go of what only the checks and the search index read: each page's prose blocks
-    /// and where its raw HTML stands. A build calls this once they are done, before the
-    /// bodies are rendered.
+    /// and where its raw HTML stands. A build calls this once they are done.
     pub fn shed_prose(&mut self) {
         self.pages.par_iter_mut().for_each(|page| {
             if let Some(src) = Arc::get_mut(&mut page.source) {
@@ -361,9 +360,7 @@ impl Site {
 
     /// Builds the model without its bodies: every link is resolved, but no body is rendered
     /// yet, so no page has its HTML, its autolinks or its `mentioned_on`.
-    /// [`Site::render_bodies`] completes it. The checks and the search index read neither;
-    /// a build runs them first, so that every page's HTML is not held beside every page's
-    /// prose and the search index's lists.
+    /// [`Site::render_bodies`] completes it. The checks and the search index read neither.
     pub fn build_model(config: Config, loaded: Loaded) -> Site {
         let mut site = Site::pages_of(config, loaded);
         site.complete_model();
