@@ -105,6 +105,7 @@ pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     let t = Instant::now();
     let mut site = Site::pages_of(config, loaded);
     timing("assemble", t);
+    let t = Instant::now();
     let beside = beside(&site);
     // The bodies are rendered beside the index as well, so that neither side waits for
     // the other with a core idle. Every page's HTML is then held beside the prose for a
