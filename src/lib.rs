@@ -21,7 +21,8 @@ pub mod site;
 pub mod suggest;
 pub mod write;
 
-/// The most pages one parallel job takes in the per-page loops (loading, bodies, render).
+/// The most pages one parallel job takes in the per-page loops (loading, assembling the
+/// model, the bodies, the render).
 /// Left to itself, rayon splits a list into a few long runs for two cores, and one that
 /// ends its runs first waits while the other ends its own: up to 150 ms at the end of the
 /// render of 10,000 pages. Runs of a few dozen pages end close together, and still cost
