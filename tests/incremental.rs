@@ -673,6 +673,102 @@ fn a_brand_rename_hands_over_its_pages_before_the_a_to_z() {
     );
 }
 
+/// Some editors save by writing the new text to a temporary file beside the page and
+/// renaming it over the page (`sed -i` names it `sedXXXXXX`); the batch names both, and by
+/// then the temporary file is gone. That is an edit of the page, as fast as one made in
+/// place: the brand's page is handed over before the A to Z, as with any brand edit.
+#[test]
+fn a_save_through_a_temporary_file_is_an_edit_of_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (mut inc, _) = Incremental::new(root, None, false);
+    let k1 = "content/drug-classes/k1.md";
+    let temp = "content/drug-classes/sedQ4xZ2a";
+    let original = std::fs::read_to_string(root.join(k1)).unwrap();
+    write(
+        root,
+        temp,
+        &original.replace("\"Brand1\"", "\"Renamedbrand\""),
+    );
+    std::fs::rename(root.join(temp), root.join(k1)).unwrap();
+    let mut early = 0;
+    let update = inc.apply_with(&[PathBuf::from(temp), PathBuf::from(k1)], &mut |u, _| {
+        early += 1;
+        assert!(!u.changed.contains(&"drugs/index.html".to_string()));
+    });
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert_eq!(early, 1, "the page was handed over before the A to Z");
+    assert!(update.changed.contains(&"drugs/index.html".to_string()));
+    assert!(
+        !update.changed.iter().any(|p| p.contains("sed")),
+        "{:?}",
+        update.changed
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+
+    // A file beside the pages that stays is published, and one taken away is no longer.
+    write(root, temp, "not a page");
+    let update = inc.apply(&[PathBuf::from(temp)]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert!(
+        update
+            .changed
+            .contains(&"drug-classes/sedQ4xZ2a".to_string()),
+        "{:?}",
+        update.changed
+    );
+    std::fs::remove_file(root.join(temp)).unwrap();
+    let update = inc.apply(&[PathBuf::from(temp)]);
+    assert!(
+        update
+            .removed
+            .contains(&"drug-classes/sedQ4xZ2a".to_string()),
+        "{:?}",
+        update.removed
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+}
+
+/// A folder of pages renamed: the watcher names the two folders only, and the pages of the
+/// one that is gone go with it.
+#[test]
+fn a_folder_of_pages_renamed_moves_its_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    write(
+        root,
+        "content/news/n1.md",
+        "+++\ntitle = \"News one\"\n+++\n\nNews.\n",
+    );
+    write(
+        root,
+        "content/news/n2.md",
+        "+++\ntitle = \"News two\"\n+++\n\nMore news.\n",
+    );
+    let (mut inc, _) = Incremental::new(root, None, false);
+    std::fs::rename(root.join("content/news"), root.join("content/updates")).unwrap();
+    let update = inc.apply(&[
+        PathBuf::from("content/news"),
+        PathBuf::from("content/updates"),
+    ]);
+    assert!(update.ok, "{:?}", update.diagnostics);
+    assert!(
+        update.removed.contains(&"news/n1/index.html".to_string()),
+        "{:?}",
+        update.removed
+    );
+    assert!(
+        update
+            .changed
+            .contains(&"updates/n2/index.html".to_string()),
+        "{:?}",
+        update.changed
+    );
+    assert_eq!(sorted(&inc), full_files(root));
+}
+
 /// The A to Z failing after an edit's pages were handed over fails the update; the next
 /// rebuild renders it again, though that edit changes no name.
 #[test]

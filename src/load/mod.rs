@@ -105,9 +105,19 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
-        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".crswap"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".bak",
+            ".crswap",
+            // JetBrains' safe write: the new text, then the old file, beside the page.
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// The files below `dir` (relative paths with `/`), sorted, skipping ignored names and symlinks.
@@ -268,7 +278,16 @@ mod tests {
 
     #[test]
     fn ignores_editor_files() {
-        for name in [".hidden.md", "a.md~", "#a.md#", "4913", "a.md.swp", "x.tmp"] {
+        for name in [
+            ".hidden.md",
+            "a.md~",
+            "#a.md#",
+            "4913",
+            "a.md.swp",
+            "x.tmp",
+            "a.md___jb_tmp___",
+            "a.md___jb_old___",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["a.md", "_index.md", "image.png"] {

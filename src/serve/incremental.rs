@@ -161,7 +161,7 @@ impl Incremental {
             if let Some(cp) = rel.strip_prefix("content/") {
                 if cp.ends_with(".md") {
                     self.reload_source(cp);
-                } else {
+                } else if changes_assets(&self.root.join(path), cp, &self.content_assets) {
                     rewalk_assets = true;
                 }
             } else if rel == load::CONTENT_DIR {
@@ -171,16 +171,23 @@ impl Incremental {
                 templates_changed.insert(t.to_string());
             } else if rel == load::TEMPLATES_DIR {
                 templates_changed.insert(String::new());
-            } else if rel.starts_with("static") {
+            } else if let Some(sp) = rel.strip_prefix("static/") {
+                if changes_assets(&self.root.join(path), sp, &self.static_files) {
+                    rewalk_static = true;
+                }
+            } else if rel == load::STATIC_DIR {
                 rewalk_static = true;
             }
         }
         // A folder renamed or removed under content/ leaves pages whose file is gone. Only
-        // a batch naming something that is not a file now can have done that: a save of a
-        // page does not need every page's file looked up.
-        let maybe_gone = batch
-            .iter()
-            .any(|p| p.starts_with(load::CONTENT_DIR) && !self.root.join(p).is_file());
+        // a batch naming a page or a folder of pages that is not a file now can have done
+        // that: a save of a page (even through a temporary file, gone by now) does not need
+        // every page's file looked up.
+        let maybe_gone = batch.iter().any(|p| {
+            content_path_of(p).is_some_and(|cp| {
+                !self.root.join(p).is_file() && (cp.ends_with(".md") || self.holds_pages(&cp))
+            })
+        });
         if maybe_gone {
             let gone: Vec<String> = self
                 .sources
@@ -222,6 +229,17 @@ impl Incremental {
             self.renderer = None;
         }
         self.rebuild(&templates_changed, rewalk_static || rewalk_assets, early)
+    }
+
+    /// Whether `dir` (a content path) is a folder that held pages at the last rebuild. A
+    /// path that is gone and is neither a page nor such a folder (an editor's temporary
+    /// file) took no page with it.
+    fn holds_pages(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.sources
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(cp, _)| cp.starts_with(&prefix))
     }
 
     fn reload_source(&mut self, cp: &str) {
@@ -673,6 +691,23 @@ fn output_paths(site: &Site) -> HashSet<String> {
             .map(move |g| format!("{}{g}", l.prefix))
         }))
         .collect()
+}
+
+/// Whether a changed file that is not a page (`rel`, below `content/` or `static/`; `abs`
+/// on disk) can change what is published from `known`, that folder's files at the last
+/// rebuild: it is there now (new, changed, or a folder that came), or it was one of them
+/// or a folder holding some (gone). An editor that saves by writing a temporary file
+/// beside the page and renaming it over the page (`sed -i`, Kate, JetBrains' safe write)
+/// leaves a path that is neither by the time the batch is read: the save is then an edit
+/// of the page alone, not a change of the files to copy, which would build the whole
+/// model again.
+fn changes_assets(abs: &Path, rel: &str, known: &[Asset]) -> bool {
+    abs.exists()
+        || known.iter().any(|a| {
+            a.output_path
+                .strip_prefix(rel)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 fn asset_list(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<Asset> {
