@@ -1,6 +1,6 @@
 //! Times `formulary watch` and `formulary serve` from a save to the rewritten page, on a
 //! generated site (see gen_corpus): a body edit and a front-matter edit that renames a
-//! brand. The clock starts when the file is saved and stops when the output file (watch)
+//! brand, each saved in place and through a temporary file renamed over the page. The clock starts when the file is saved and stops when the output file (watch)
 //! or the page served over HTTP (serve) holds the change, so the debounce, the rebuild and
 //! the write are all in the figure. A brand edit also gives when the A to Z (handed over
 //! after the edited pages) holds it.
@@ -181,8 +181,9 @@ fn live_reload_events(port: u16) -> Receiver<String> {
 }
 
 /// Starts `command`, waits for its line starting with `ready` (and for the removal of the
-/// `output` it replaced), then times three body edits and three brand edits until `page`
-/// (and, for a brand, `a_to_z`) shows each; `before_save` runs before each save.
+/// `output` it replaced), then times four body edits and four brand edits until `page`
+/// (and, for a brand, `a_to_z`) shows each, the last of each saved through a temporary
+/// file; `before_save` runs before each save.
 #[allow(clippy::too_many_arguments)]
 fn edits(
     root: &Path,
@@ -203,12 +204,12 @@ fn edits(
     if let Some(out) = output {
         settle(out);
     }
-    let measure = |text: String, marker: &str, kind: &str| {
+    let measure = |text: String, marker: &str, kind: &str, save: Save| {
         page.read();
         a_to_z.read();
         before_save();
         let saved = Instant::now();
-        std::fs::write(root.join(PAGE), text).unwrap();
+        save.write(&root.join(PAGE), &text);
         let deadline = saved + Duration::from_secs(60);
         let wait_for = |probe: &dyn Probe| {
             while !probe.read().contains(marker) {
@@ -218,7 +219,7 @@ fn edits(
             saved.elapsed().as_secs_f64() * 1000.0
         };
         let ms = wait_for(page);
-        let a_to_z = if kind == "brand edit" {
+        let a_to_z = if kind.starts_with("brand edit") {
             format!(", the A to Z at {:.0} ms", wait_for(a_to_z))
         } else {
             String::new()
@@ -231,22 +232,60 @@ fn edits(
             log.last().map_or("", String::as_str)
         );
     };
-    for i in 0..3 {
+    let saves = [
+        Save::InPlace,
+        Save::InPlace,
+        Save::InPlace,
+        Save::ThroughTemporaryFile,
+    ];
+    for (i, save) in saves.into_iter().enumerate() {
         let marker = format!("Body edit number {i}.");
         let text = original.replacen(
             "## Side effects\n",
             &format!("## Side effects\n\n{marker}\n"),
             1,
         );
-        measure(text, &marker, "body edit");
+        measure(text, &marker, save.kind("body edit"), save);
     }
-    for i in 0..3 {
+    for (i, save) in saves.into_iter().enumerate() {
         let marker = format!("Brand7renamed{i}");
-        measure(original.replace("Brand7b0", &marker), &marker, "brand edit");
+        let text = original.replace("Brand7b0", &marker);
+        measure(text, &marker, save.kind("brand edit"), save);
     }
     std::fs::write(root.join(PAGE), original).unwrap();
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// How an editor saves a page.
+#[derive(Clone, Copy)]
+enum Save {
+    /// The file written over (most editors).
+    InPlace,
+    /// The new text written to a temporary file beside it, renamed over it (`sed -i`,
+    /// Kate, JetBrains' safe write): the watcher sees two paths, one gone by the rebuild.
+    ThroughTemporaryFile,
+}
+
+impl Save {
+    fn write(self, path: &Path, text: &str) {
+        match self {
+            Save::InPlace => std::fs::write(path, text).unwrap(),
+            Save::ThroughTemporaryFile => {
+                let temp = path.with_file_name("sedB3nch7");
+                std::fs::write(&temp, text).unwrap();
+                std::fs::rename(&temp, path).unwrap();
+            }
+        }
+    }
+
+    fn kind(self, edit: &'static str) -> &'static str {
+        match (self, edit) {
+            (Save::InPlace, _) => edit,
+            (Save::ThroughTemporaryFile, "body edit") => "body edit (through a temporary file)",
+            (Save::ThroughTemporaryFile, _) => "brand edit (through a temporary file)",
+        }
+    }
 }
 
 /// Waits (up to a minute) until the output that `watch`'s first build replaced is gone: it
