@@ -74,9 +74,49 @@ unsafe impl GlobalAlloc for Allocator {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` in mimalloc v3's
+/// `mimalloc.h`): how long freed memory is kept before it goes back to the system.
+const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
+
+/// Keeps memory that is freed for `delay` (for as long as the process runs when `None`)
+/// before it goes back to the system, so that the next phase or rebuild reuses it. Memory
+/// the system hands out afresh is zeroed first, which on the virtual machines this is
+/// measured on costs from 0.6 to 3 ms a MiB: as much as a phase of a build, or a third of
+/// an edit's rebuild. mimalloc's own delay is one second.
+pub fn keep_freed_memory(delay: Option<std::time::Duration>) {
+    let ms = delay.map_or(-1, |d| {
+        std::os::raw::c_long::try_from(d.as_millis()).unwrap_or(std::os::raw::c_long::MAX)
+    });
+    // SAFETY: sets an option's value; mimalloc reads its options with atomic loads.
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, ms) }
+}
+
+/// Gives the memory freed so far back to the system now, whatever [`keep_freed_memory`]
+/// says: for a server that has gone idle.
+pub fn give_back_freed_memory() {
+    // SAFETY: takes no pointers; mimalloc frees only what no block is allocated in.
+    unsafe { mi::mi_collect(true) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The option's number is mimalloc's purge delay: the only option whose default is
+    /// 1000 (ms), and the value set is the value read back.
+    #[test]
+    fn the_option_kept_is_the_purge_delay() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: reads an option's value.
+        let delay = || unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay(), 1000);
+        keep_freed_memory(Some(std::time::Duration::from_secs(60)));
+        assert_eq!(delay(), 60_000);
+        keep_freed_memory(None);
+        assert_eq!(delay(), -1);
+    }
 
     #[test]
     fn every_block_is_aligned_as_asked_and_keeps_its_bytes_when_grown() {

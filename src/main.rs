@@ -14,23 +14,18 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: formulary::alloc::Allocator = formulary::alloc::Allocator;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` in mimalloc v3's
-/// `mimalloc.h`): how long freed memory is kept before it goes back to the system.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 /// For a command that runs once and exits (`build`, `check`), memory is asked of the
-/// system as these machines serve it fastest. Memory the system hands out afresh is zeroed
-/// first, which on the virtual machines this is measured on has cost from 0.6 to 3 ms a
-/// MiB, as much as a phase of the build:
+/// system as these machines serve it fastest (see [`formulary::alloc::keep_freed_memory`]):
 /// - memory freed in one phase is kept for the next rather than given back and asked for
 ///   again;
 /// - it is asked for in 4 KiB pages, not transparent huge pages, each of which is zeroed
 ///   whole (2 MiB) when its first byte is touched.
 ///
-/// `serve` and `watch`, which live on, keep the allocator's defaults.
+/// `serve` and `watch`, which live on, keep what one rebuild freed for the next while an
+/// editor is at work, and give it back once they have been idle that long (see
+/// [`formulary::serve::KEEP_MEMORY_WHILE_EDITING`]).
 fn tune_memory_for_one_run() {
-    // SAFETY: sets an option's value; mimalloc reads its options with atomic loads.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+    formulary::alloc::keep_freed_memory(None);
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes no pointers; it sets a flag of this process.
     unsafe {
@@ -158,8 +153,12 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    if matches!(cli.command, Command::Build { .. } | Command::Check { .. }) {
-        tune_memory_for_one_run();
+    match cli.command {
+        Command::Build { .. } | Command::Check { .. } => tune_memory_for_one_run(),
+        Command::Serve { .. } | Command::Watch { .. } => {
+            formulary::alloc::keep_freed_memory(Some(formulary::serve::KEEP_MEMORY_WHILE_EDITING))
+        }
+        _ => {}
     }
     match cli.command {
         Command::Build {
@@ -360,29 +359,5 @@ fn report_error(e: BuildError) -> ExitCode {
             eprintln!("error: {w}");
             ExitCode::from(1)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The option's number is mimalloc's purge delay: the only option whose default is
-    /// 1000 (ms), and the value set is the value read back.
-    #[test]
-    fn the_option_kept_is_the_purge_delay() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
-        // SAFETY: reads an option's value.
-        assert_eq!(
-            unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
-            1000
-        );
-        tune_memory_for_one_run();
-        assert_eq!(
-            unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
-            -1
-        );
     }
 }

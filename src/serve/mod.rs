@@ -15,6 +15,22 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 use tokio::sync::broadcast;
 
+/// How long `serve` and `watch` keep the memory one rebuild freed for the next (see
+/// [`crate::alloc::keep_freed_memory`]), and how long they wait for a change before they
+/// give it back. At 10,000 pages, a brand edit's rebuild that reuses it takes a sixth to a
+/// quarter less time and a body edit's a third less; while an editor is at work the
+/// process holds about 350 MiB more.
+pub const KEEP_MEMORY_WHILE_EDITING: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The next batch of changes, giving freed memory back once the sources have been quiet
+/// for [`KEEP_MEMORY_WHILE_EDITING`].
+fn next_batch(watcher: &watch::SourceWatcher) -> Option<Vec<PathBuf>> {
+    watcher.next_batch(
+        KEEP_MEMORY_WHILE_EDITING,
+        &mut crate::alloc::give_back_freed_memory,
+    )
+}
+
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -130,7 +146,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let watcher = watch::SourceWatcher::start(&opts.root, opts.poll)?;
     let rebuild_state = shared.clone();
     std::thread::spawn(move || {
-        while let Some(batch) = watcher.next_batch() {
+        while let Some(batch) = next_batch(&watcher) {
             generation += 1;
             rebuild(&mut inc, &batch, &rebuild_state, build_id(generation));
         }
@@ -308,7 +324,7 @@ pub fn watch_and_build(opts: &crate::build::Options, poll: bool) -> Result<(), S
         crate::build::summary("Built", first.pages, &first.diagnostics, start.elapsed())
     );
     eprintln!("Watching {} (Ctrl-C to stop)", opts.root.display());
-    while let Some(batch) = watcher.next_batch() {
+    while let Some(batch) = next_batch(&watcher) {
         let start = Instant::now();
         // An edit's pages are written before the A to Z when they are ready first.
         let mut early: Option<(std::time::Duration, Vec<String>)> = None;

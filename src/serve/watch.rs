@@ -81,10 +81,27 @@ impl SourceWatcher {
 
     /// Blocks until something relevant changed, then returns the batch of changed paths
     /// (relative to the root, sorted, deduplicated). `None` when the watcher has stopped.
-    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+    /// Once nothing has changed for `idle_after`, calls `on_idle`, once, and goes on
+    /// waiting.
+    pub fn next_batch(
+        &self,
+        idle_after: Duration,
+        on_idle: &mut dyn FnMut(),
+    ) -> Option<Vec<PathBuf>> {
         let mut batch: Vec<PathBuf> = Vec::new();
+        let mut idle = false;
         loop {
-            let event = self.events.recv().ok()?;
+            let event = match self.events.recv_timeout(idle_after) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => {
+                    if !idle {
+                        on_idle();
+                        idle = true;
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return None,
+            };
             self.take(event, &mut batch);
             if !batch.is_empty() {
                 break;
@@ -147,5 +164,31 @@ mod tests {
         assert!(!is_relevant(root, Path::new("/site/content/4913")));
         assert!(!is_relevant(root, Path::new("/site/content/a.md~")));
         assert!(!is_relevant(root, Path::new("/site/README.md")));
+        assert!(!is_relevant(
+            root,
+            Path::new("/site/content/a.md___jb_tmp___")
+        ));
+    }
+
+    /// A watcher that waits longer than `idle_after` for a change says so once, then
+    /// hands over the change when it comes.
+    #[test]
+    fn says_once_when_idle_then_hands_over_the_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let watcher = SourceWatcher::start(&root, false).unwrap();
+        let page = root.join("content/a.md");
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(400));
+            std::fs::write(page, "+++\ntitle = \"A\"\n+++\n").unwrap();
+        });
+        let mut idle = 0;
+        let batch = watcher
+            .next_batch(Duration::from_millis(50), &mut || idle += 1)
+            .unwrap();
+        writer.join().unwrap();
+        assert_eq!(idle, 1);
+        assert_eq!(batch, vec![PathBuf::from("content/a.md")]);
     }
 }
