@@ -1,9 +1,10 @@
 //! Times `formulary watch` and `formulary serve` from a save to the rewritten page, on a
 //! generated site (see gen_corpus): a body edit and a front-matter edit that renames a
-//! brand, each saved in place and through a temporary file renamed over the page. The clock starts when the file is saved and stops when the output file (watch)
-//! or the page served over HTTP (serve) holds the change, so the debounce, the rebuild and
-//! the write are all in the figure. A brand edit also gives when the A to Z (handed over
-//! after the edited pages) holds it.
+//! brand, each saved in place and through a temporary file renamed over the page. The
+//! clock starts when the file is saved and stops when the output file (watch) or the page
+//! served over HTTP (serve) holds the change, so the debounce, the rebuild and the write
+//! are all in the figure. A brand edit also gives when the A to Z (handed over after the
+//! edited pages) holds it.
 //!
 //! A page is read again only when it may have changed, as its reader would: `watch`'s
 //! output file when its size, time or inode changes (a stat every 0.5 ms), and `serve`'s
@@ -245,12 +246,12 @@ fn edits(
             &format!("## Side effects\n\n{marker}\n"),
             1,
         );
-        measure(text, &marker, save.kind("body edit"), save);
+        measure(text, &marker, &save.kind("body edit"), save);
     }
     for (i, save) in saves.into_iter().enumerate() {
         let marker = format!("Brand7renamed{i}");
         let text = original.replace("Brand7b0", &marker);
-        measure(text, &marker, save.kind("brand edit"), save);
+        measure(text, &marker, &save.kind("brand edit"), save);
     }
     std::fs::write(root.join(PAGE), original).unwrap();
     let _ = child.kill();
@@ -279,11 +280,11 @@ impl Save {
         }
     }
 
-    fn kind(self, edit: &'static str) -> &'static str {
-        match (self, edit) {
-            (Save::InPlace, _) => edit,
-            (Save::ThroughTemporaryFile, "body edit") => "body edit (through a temporary file)",
-            (Save::ThroughTemporaryFile, _) => "brand edit (through a temporary file)",
+    /// The edit's name as printed: `brand edit (through a temporary file)`.
+    fn kind(self, edit: &str) -> String {
+        match self {
+            Save::InPlace => edit.to_string(),
+            Save::ThroughTemporaryFile => format!("{edit} (through a temporary file)"),
         }
     }
 }
