@@ -28,6 +28,62 @@ pub fn masks<const N: usize>(block: &[u8; 64], classes: impl Fn(u8x16) -> [u8x16
     out
 }
 
+/// Calls `f` with each run of ones of `bits` (byte `64 * i + k` of a text `len` bytes long
+/// at bit `k` of `bits[i]`, the bits past its end clear) as the run's byte range.
+pub fn runs(bits: &[u64], len: usize, mut f: impl FnMut(usize, usize)) {
+    // `rest`: the bits of `bits[i]` from the end of the last run on.
+    let mut i = 0;
+    let mut rest = bits.first().copied().unwrap_or(0);
+    loop {
+        while rest == 0 {
+            i += 1;
+            match bits.get(i) {
+                Some(&w) => rest = w,
+                None => return,
+            }
+        }
+        let start = i * 64 + rest.trailing_zeros() as usize;
+        // The run ends at the first zero after its start.
+        let mut zeros = !rest & (u64::MAX << (start % 64));
+        while zeros == 0 {
+            i += 1;
+            match bits.get(i) {
+                Some(&w) => zeros = !w,
+                None => break,
+            }
+        }
+        let end = match bits.get(i) {
+            Some(&w) => {
+                let end = i * 64 + zeros.trailing_zeros() as usize;
+                rest = w & (u64::MAX << (end % 64));
+                end
+            }
+            None => len,
+        };
+        f(start, end);
+        if end >= len {
+            return;
+        }
+    }
+}
+
+/// The masks of `text` by `class` (one class of [`masks`]) into `out`, 64 bytes a mask:
+/// bytes past the end of the text are zero.
+pub fn text_masks(text: &[u8], class: impl Fn(u8x16) -> u8x16, out: &mut Vec<u64>) {
+    out.clear();
+    let mut blocks = text.chunks_exact(64);
+    for block in &mut blocks {
+        let [m] = masks(block.try_into().expect("64 bytes"), |x| [class(x)]);
+        out.push(m);
+    }
+    if !blocks.remainder().is_empty() {
+        let mut last = [0u8; 64];
+        last[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
+        let [m] = masks(&last, |x| [class(x)]);
+        out.push(m);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +103,24 @@ mod tests {
         assert_eq!(letter, 0b100_0000_0011 | 1 << 63);
         assert_eq!(digit, 0b1100_0000);
         assert_eq!(space, !(0b111_1111_1111 | 1 << 63));
+    }
+
+    #[test]
+    fn runs_are_the_runs_of_ones_across_masks() {
+        fn runs_of(text: &str) -> Vec<&str> {
+            let mut bits = Vec::new();
+            text_masks(text.as_bytes(), letters, &mut bits);
+            let mut found = Vec::new();
+            runs(&bits, text.len(), |s, e| found.push(&text[s..e]));
+            found
+        }
+        assert_eq!(runs_of(""), Vec::<&str>::new());
+        assert_eq!(runs_of("  a bc, def "), ["a", "bc", "def"]);
+        // Runs that cross from one mask to the next, and one at the very end.
+        for at in [60, 63, 64, 65, 127, 128] {
+            let text = format!("{}word and more {}", " ".repeat(at), "y".repeat(70));
+            assert_eq!(runs_of(&text), ["word", "and", "more", &"y".repeat(70)]);
+        }
+        assert_eq!(runs_of(&"z".repeat(128)), [&"z".repeat(128)]);
     }
 }

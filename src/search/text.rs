@@ -120,35 +120,7 @@ fn ascii_spans(b: &[u8], mut f: impl FnMut(usize, usize, bool)) {
         }
     }
     let mut joins = joined.iter().peekable();
-    // `rest`: the bits of word `i` from the end of the last token on.
-    let mut i = 0;
-    let mut rest = words.first().copied().unwrap_or(0);
-    loop {
-        while rest == 0 {
-            i += 1;
-            match words.get(i) {
-                Some(&w) => rest = w,
-                None => return,
-            }
-        }
-        let start = i * 64 + rest.trailing_zeros() as usize;
-        // The token ends at the first zero after its start.
-        let mut zeros = !rest & (u64::MAX << (start % 64));
-        while zeros == 0 {
-            i += 1;
-            match words.get(i) {
-                Some(&w) => zeros = !w,
-                None => break,
-            }
-        }
-        let end = match words.get(i) {
-            Some(&w) => {
-                let end = i * 64 + zeros.trailing_zeros() as usize;
-                rest = w & (u64::MAX << (end % 64));
-                end
-            }
-            None => n,
-        };
+    ascii::runs(words, n, |start, end| {
         let mut has_join = false;
         while let Some(&&p) = joins.peek() {
             if p >= end {
@@ -158,10 +130,7 @@ fn ascii_spans(b: &[u8], mut f: impl FnMut(usize, usize, bool)) {
             joins.next();
         }
         f(start, end, has_join);
-        if end >= n {
-            return;
-        }
-    }
+    })
 }
 
 /// An ASCII token folded: lower case, apostrophes dropped.
