@@ -73,9 +73,21 @@ fn main() {
     bench("markdown::analyze", 200, || {
         black_box(markdown::analyze(black_box(&body)));
     });
+    bench("markdown::render (parsing the body again)", 200, || {
+        let input = RenderInput {
+            body: &body,
+            tape: None,
+            headings: &analysis.headings,
+            rewrite: &rewrite,
+            autolinker: None,
+            page: 0,
+        };
+        black_box(markdown::render(&input));
+    });
     bench("markdown::render", 200, || {
         let input = RenderInput {
             body: &body,
+            tape: analysis.tape.as_ref(),
             headings: &analysis.headings,
             rewrite: &rewrite,
             autolinker: None,
@@ -86,6 +98,7 @@ fn main() {
     bench("markdown::render (autolinks)", 200, || {
         let input = RenderInput {
             body: &body,
+            tape: analysis.tape.as_ref(),
             headings: &analysis.headings,
             rewrite: &rewrite,
             autolinker: Some(&linker),

@@ -3,9 +3,11 @@
 
 mod render;
 mod slug;
+mod tape;
 
 pub use render::{autolink_targets, render, AutolinkTarget, Autolinker, RenderInput};
 pub use slug::{slugify, Slugger};
+pub use tape::Tape;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -82,6 +84,9 @@ pub struct Analysis {
     blocks: Vec<BlockAt>,
     /// Words of prose in the body (the blocks' whitespace-separated runs).
     pub words: usize,
+    /// The body's events as the analysis read them, for its render to replay (none when
+    /// the body had an event that a tape does not hold).
+    pub tape: Option<Tape>,
 }
 
 impl Analysis {
@@ -137,7 +142,9 @@ pub fn analyze(body: &str) -> Analysis {
     let mut list_depth_items: Vec<bool> = Vec::new();
     let mut raw_headings: Vec<(u8, Option<String>, usize, String)> = Vec::new();
 
+    let mut tape = tape::Recorder::new(body);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        tape.record(&event);
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 pending = Some((
@@ -219,6 +226,7 @@ pub fn analyze(body: &str) -> Analysis {
     }
     prose.flush(&mut block, &mut text);
     (a.prose, a.blocks) = prose.finish();
+    a.tape = tape.finish();
 
     for (_, id, _, _) in &raw_headings {
         if let Some(id) = id {

@@ -2,7 +2,7 @@
 //! and first mentions of drugs and conditions linked (autolinks). Everything else is
 //! exactly what pulldown-cmark renders.
 
-use super::{options, Heading};
+use super::{options, Heading, Tape};
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -312,8 +312,7 @@ impl Autolinker {
         let mut next = 0;
         crate::ascii::runs(bits, bytes.len(), |start, end| {
             let word = &bytes[start..end];
-            if start < next || word.len() > self.longest_first_word || !self.sieve.may_hold(word)
-            {
+            if start < next || word.len() > self.longest_first_word || !self.sieve.may_hold(word) {
                 return;
             }
             let candidates = self.by_first_word.get(&WordHash::of(word));
@@ -354,6 +353,9 @@ fn first_word(name: &str) -> usize {
 /// What a page's body needs to render.
 pub struct RenderInput<'a> {
     pub body: &'a str,
+    /// The body's events as its analysis recorded them, if it did: replayed rather than
+    /// the body parsed again.
+    pub tape: Option<&'a Tape>,
     /// The ids from the analysis, applied in order.
     pub headings: &'a [Heading],
     /// Returns the new destination for a link, or `None` to keep it.
@@ -391,7 +393,12 @@ fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'
     let mut table_start: Option<(usize, String)> = None;
     // Room to read a text in when autolinking.
     let mut bits = Vec::new();
-    for event in Parser::new_ext(input.body, options()) {
+    let events: Box<dyn Iterator<Item = Event<'a>>> =
+        match input.tape.and_then(|t| t.replay(input.body)) {
+            Some(events) => Box::new(events.into_iter()),
+            None => Box::new(Parser::new_ext(input.body, options())),
+        };
+    for event in events {
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -600,6 +607,7 @@ mod tests {
         let rewrite = |d: &str| d.strip_suffix(".md").map(|s| format!("/{s}/"));
         render(&RenderInput {
             body,
+            tape: a.tape.as_ref(),
             headings: &a.headings,
             rewrite: &rewrite,
             autolinker: al,
@@ -733,7 +741,16 @@ mod tests {
 
     #[test]
     fn ascii_text_is_matched_as_a_character_at_a_time() {
-        let names = ["Evista", "Evista 60", "vitamin D", "vitamin", "x_y", "5-FU", "FU", "60"];
+        let names = [
+            "Evista",
+            "Evista 60",
+            "vitamin D",
+            "vitamin",
+            "x_y",
+            "5-FU",
+            "FU",
+            "60",
+        ];
         let targets = (0..names.len())
             .map(|i| AutolinkTarget {
                 page: 1,
@@ -741,7 +758,9 @@ mod tests {
             })
             .collect();
         let linker = Autolinker::new(names.iter().enumerate().map(|(i, n)| (*n, i)), targets);
-        let words = ["EVISTA", "evista", "60", "600", "vitamin", "D", "d3", "x_y", "5-FU"];
+        let words = [
+            "EVISTA", "evista", "60", "600", "vitamin", "D", "d3", "x_y", "5-FU",
+        ];
         let gaps = [" ", ", ", "-", "_", "", "\n", " (", ". "];
         // Texts long enough to cross 64-byte masks, with names at every offset.
         for k in 0..400 {
@@ -834,6 +853,7 @@ mod tests {
         let rewrite = |_: &str| None;
         let input = RenderInput {
             body,
+            tape: a.tape.as_ref(),
             headings: &a.headings,
             rewrite: &rewrite,
             autolinker: Some(&linker()),

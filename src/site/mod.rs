@@ -297,6 +297,7 @@ impl Site {
                 src.text.shrink_to_fit();
                 shed_prose_of(&mut src.analysis);
                 src.analysis.links = Vec::new();
+                src.analysis.tape = None;
             }
             page.links = Arc::from([]);
             page.unknown_refs = Vec::new();
@@ -1051,6 +1052,7 @@ impl Site {
         let autolinker = &self.autolinkers[page.lang];
         let input = RenderInput {
             body: page.source.body(),
+            tape: page.source.analysis.tape.as_ref(),
             headings: page.headings(),
             rewrite: &rewrite,
             autolinker: autolink_on.then_some(autolinker),
