@@ -382,10 +382,15 @@ pub fn autolink_targets(input: &RenderInput) -> Vec<usize> {
 }
 
 fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'a>> {
-    // Room for the events of most bodies (one for every 16 bytes; the sample site has one
-    // for every 20, the benchmark's pages one for every 27), so that the list is not grown
-    // and copied again and again.
-    let mut out = Vec::with_capacity(input.body.len() / 16);
+    let replayed = input.tape.and_then(|t| t.replay(input.body));
+    // Room for the body's events and some more (an autolink adds three, a table two), so
+    // that the list is not grown and copied again and again. Without a tape: room for the
+    // events of most bodies (one for every 16 bytes; the sample site has one for every 20,
+    // the benchmark's pages one for every 27).
+    let room = replayed
+        .as_ref()
+        .map_or(input.body.len() / 16, |e| e.len() + e.len() / 8 + 8);
+    let mut out = Vec::with_capacity(room);
     let mut heading_index = 0;
     // Depth of places where no autolink may go: headings, links, images, code blocks, raw HTML.
     let mut no_link_depth = 0usize;
@@ -393,11 +398,10 @@ fn transform<'a>(input: &'a RenderInput, linked: &mut Vec<usize>) -> Vec<Event<'
     let mut table_start: Option<(usize, String)> = None;
     // Room to read a text in when autolinking.
     let mut bits = Vec::new();
-    let events: Box<dyn Iterator<Item = Event<'a>>> =
-        match input.tape.and_then(|t| t.replay(input.body)) {
-            Some(events) => Box::new(events.into_iter()),
-            None => Box::new(Parser::new_ext(input.body, options())),
-        };
+    let events: Box<dyn Iterator<Item = Event<'a>>> = match replayed {
+        Some(events) => Box::new(events.into_iter()),
+        None => Box::new(Parser::new_ext(input.body, options())),
+    };
     for event in events {
         match event {
             Event::Start(Tag::Heading {

@@ -12,6 +12,8 @@ use pulldown_cmark::{
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tape {
+    /// How many events it holds.
+    events: usize,
     codes: Box<[u8]>,
     /// The strings that are not slices of the body, one after the other.
     own: Box<str>,
@@ -20,6 +22,7 @@ pub struct Tape {
 /// A tape being recorded.
 pub struct Recorder<'b> {
     body: &'b str,
+    events: usize,
     codes: Vec<u8>,
     own: String,
     /// An event was met that the tape does not hold.
@@ -91,6 +94,7 @@ impl<'b> Recorder<'b> {
     pub fn new(body: &'b str) -> Recorder<'b> {
         Recorder {
             body,
+            events: 0,
             // About a code and a string (three bytes) for every 16 bytes of most bodies.
             codes: Vec::with_capacity(body.len() / 4),
             own: String::new(),
@@ -103,6 +107,7 @@ impl<'b> Recorder<'b> {
         if self.failed {
             return;
         }
+        self.events += 1;
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(end) => self.end(*end),
@@ -124,6 +129,7 @@ impl<'b> Recorder<'b> {
     /// The tape, or `None` when an event was met that it does not hold.
     pub fn finish(self) -> Option<Tape> {
         (!self.failed).then(|| Tape {
+            events: self.events,
             codes: self.codes.into(),
             own: self.own.into(),
         })
@@ -308,7 +314,7 @@ impl Tape {
             codes: &self.codes,
             at: 0,
         };
-        let mut events = Vec::with_capacity(self.codes.len() / 3);
+        let mut events = Vec::with_capacity(self.events);
         while r.at < r.codes.len() {
             events.push(r.event()?);
         }
