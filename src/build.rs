@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
+use crate::drop_later;
 use crate::render::{OutputFile, Renderer};
 use crate::site::Site;
 use crate::write::{self, WriteError};
@@ -142,13 +143,6 @@ pub fn render_into(
         }
         Err(d) => vec![d],
     }
-}
-
-/// Frees a large value (a site's model, a renderer's kept lists) on a thread of its own:
-/// whoever waits, waits for the output, not for that. At the end of a command the process
-/// exits without waiting for it either.
-pub fn drop_later<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
 }
 
 /// Builds the site into `opts.output`; the output is replaced only if the build passes.

@@ -29,5 +29,12 @@ pub mod write;
 /// little to hand out.
 pub const PAGES_PER_JOB: usize = 32;
 
+/// Frees a large value (a site's model, a renderer's kept lists, the autolink matchers) on a
+/// thread of its own: whoever waits, waits for the output, not for that. At the end of a
+/// command the process exits without waiting for it either.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
+}
+
 #[cfg(test)]
 mod test_site;

@@ -531,7 +531,7 @@ impl Incremental {
         self.pages_changed = false;
         // The last model (thousands of pages) is freed on another thread.
         if let Some(old) = self.site.replace(site) {
-            crate::build::drop_later(old);
+            crate::drop_later(old);
         }
         self.page_diags = page_diags;
         self.site_diags = site_diags;

@@ -302,9 +302,12 @@ impl Site {
             page.links = Arc::from([]);
             page.unknown_refs = Vec::new();
         });
-        // The bodies are rendered: their autolinks are found.
-        self.autolinkers = Vec::new();
-        self.autolink_names = Arc::default();
+        // The bodies are rendered: their autolinks are found. The matchers (every name of
+        // the site, some milliseconds to free) go on a thread of their own.
+        crate::drop_later((
+            std::mem::take(&mut self.autolinkers),
+            std::mem::take(&mut self.autolink_names),
+        ));
     }
 
     /// Whether the site has more than one language.
