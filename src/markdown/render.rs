@@ -837,6 +837,35 @@ mod tests {
     }
 
     #[test]
+    fn a_body_renders_the_same_from_its_tape_as_parsed_again() {
+        let body = "## Osteoporosis {#bones}\n\nTake alendronate (see [serms](serms.md)) &amp; \
+            Fosamax.[^1]\n\n| Medicine | How often |\n|---|---|\n| alendronate | weekly |\n\n\
+            - [x] osteoporosis\n- `code`\n\n<span>alendronate</span>\n\n[^1]: A note.\n";
+        let a = analyze(body);
+        assert!(a.tape.is_some());
+        let rewrite = |d: &str| d.strip_suffix(".md").map(|s| format!("/{s}/"));
+        let linker = linker();
+        let with = |tape| {
+            render(&RenderInput {
+                body,
+                tape,
+                headings: &a.headings,
+                rewrite: &rewrite,
+                autolinker: Some(&linker),
+                page: 0,
+            })
+        };
+        let (replayed, parsed) = (with(a.tape.as_ref()), with(None));
+        assert_eq!(replayed, parsed);
+        assert!(
+            replayed.0.contains("<a href=\"/serms/\">"),
+            "{}",
+            replayed.0
+        );
+        assert_eq!(replayed.1, [0, 2]);
+    }
+
+    #[test]
     fn tables_scroll_in_a_focusable_named_box() {
         let out = html(
             "| Medicine | How often |\n|---|---|\n| alendronate | weekly |\n",
