@@ -87,9 +87,9 @@ pub fn load_and_check(
 }
 
 /// [`load_and_check`] that also runs what `beside` makes of the model's pages while the
-/// rest of the model is built and checked and its bodies rendered (a build makes the
-/// search index there: it reads only the pages and their URLs, and fills the cores that
-/// building the names, the longest check and the last bodies leave idle), then `after`
+/// rest of the model is built and checked and its bodies rendered (a build reads the
+/// search index's words there: they read only the pages and their URLs, and fill the cores
+/// that building the names, the longest check and the last bodies leave idle), then `after`
 /// once both are done (a build lets go there of what only the index and the checks read).
 pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     root: &Path,
@@ -149,14 +149,16 @@ pub fn render_into(
 pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     let start = Instant::now();
     write::check_output_dir(&opts.root, &opts.output)?;
-    // The search index (`search/*.json`) is made from the model, beside the checks.
-    let (mut site, mut diags, index) = load_and_check_with(
+    // The search index (`search/*.json`) is made from the model: its words are read
+    // beside the checks, which read the same prose (the pages' sources are let go of
+    // once both are done), and its files are made and written beside the render.
+    let (mut site, mut diags, words) = load_and_check_with(
         &opts.root,
         opts.base_url.as_deref(),
         opts.drafts,
         |site| {
             let pages = crate::search::IndexedSite::of(site);
-            move || crate::search::index_files_of(&pages)
+            move || crate::search::read_words(&pages)
         },
         Site::shed_prose,
     )?;
@@ -175,17 +177,26 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     } else {
         None
     };
-    // The index files are written by every core (hundreds of small files).
-    if let Some(s) = &staging {
-        index.par_iter().for_each(|f| s.write(&f.path, &f.bytes));
-    }
-    drop(index);
     let t = Instant::now();
-    let render_diags = render_into(&opts.root, &site, &done, &|f| {
-        if let Some(s) = &staging {
-            s.write(&f.path, &f.bytes);
-        }
-    });
+    // The index's files are made and written (hundreds of small files) beside the render,
+    // so that the steps of the index that one core makes alone leave no core idle; they
+    // are made only when they are to be written.
+    let (render_diags, ()) = rayon::join(
+        || {
+            render_into(&opts.root, &site, &done, &|f| {
+                if let Some(s) = &staging {
+                    s.write(&f.path, &f.bytes);
+                }
+            })
+        },
+        || {
+            if let Some(s) = &staging {
+                let index = words.files();
+                index.par_iter().for_each(|f| s.write(&f.path, &f.bytes));
+                drop_later(index);
+            }
+        },
+    );
     timing("render and write", t);
     diags.extend(render_diags);
     diagnostic::sort(&mut diags);

@@ -509,7 +509,11 @@ pub(super) fn doc_of(p: &IndexedPage) -> [String; 3] {
 impl Index {
     /// Reads every page of one language of the model.
     pub fn build(site: &IndexedSite, lang: LangId) -> Index {
-        let words = Words::read(site, lang);
+        Index::of_words(Words::read(site, lang))
+    }
+
+    /// The index of the words read of one language's pages.
+    fn of_words(words: Words) -> Index {
         let t = std::time::Instant::now();
         let fragments = words.merged.fragments();
         crate::build::timing("search merge", t);
@@ -656,15 +660,41 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
 
 /// [`index_files`] from what the index reads of the model.
 pub fn index_files_of(site: &IndexedSite) -> Vec<OutputFile> {
+    read_words(site).files()
+}
+
+/// Every language's words, read from the pages: all that is left of making the index
+/// (merging the postings into keys, and writing the files) reads no page.
+pub struct PendingIndex {
+    /// Each language's URL prefix and words.
+    langs: Vec<(String, Words)>,
+}
+
+/// Reads the words of every page of `site`, language by language ([`PendingIndex`]); none
+/// when [`super::enabled`] says not. A build reads them beside the model's checks, which
+/// read the same prose, and makes the files beside the render, which reads none of it.
+pub fn read_words(site: &IndexedSite) -> PendingIndex {
     if !super::enabled() {
-        return Vec::new();
+        return PendingIndex { langs: Vec::new() };
     }
-    let t = std::time::Instant::now();
-    let files = (0..site.languages.len())
-        .flat_map(|lang| Index::build(site, lang).files(&site.languages[lang].prefix))
+    let langs = (0..site.languages.len())
+        .map(|lang| (site.languages[lang].prefix.clone(), Words::read(site, lang)))
         .collect();
-    crate::build::timing("search", t);
-    files
+    PendingIndex { langs }
+}
+
+impl PendingIndex {
+    /// The index files ([`index_files`]).
+    pub fn files(self) -> Vec<OutputFile> {
+        let t = std::time::Instant::now();
+        let files = self
+            .langs
+            .into_iter()
+            .flat_map(|(prefix, words)| Index::of_words(words).files(&prefix))
+            .collect();
+        crate::build::timing("search files", t);
+        files
+    }
 }
 
 /// Postings as the letters of [`ALPHABET`]: gaps between document ids, then weights.

@@ -52,7 +52,7 @@ pub mod model;
 pub mod query;
 pub mod text;
 
-pub use index::{index_files, index_files_of, Index};
+pub use index::{index_files, index_files_of, read_words, Index, PendingIndex};
 pub use model::IndexedSite;
 
 /// The letters of postings, each worth its position.
