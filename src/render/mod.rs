@@ -347,13 +347,14 @@ impl Renderer {
                 .flatten()
                 .collect()
         };
-        // The generated pages (the A to Z above all) render beside the content pages.
+        // The generated pages (the A to Z above all) render beside the content pages, and
+        // go to the sink from there: the last content pages are not left waiting on them.
         let (mut diags, generated) = rayon::join(render_pages, || {
             self.generated(site, &lender, &refs, generated)
+                .map(|g| g.into_iter().for_each(sink))
         });
-        match generated {
-            Ok(g) => g.into_iter().for_each(sink),
-            Err(d) => diags.push(d),
+        if let Err(d) = generated {
+            diags.push(d);
         }
         diags.sort_by(|a, b| a.path.cmp(&b.path));
         diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
