@@ -133,17 +133,26 @@ pub fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?;
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            Some((rel, e.path().to_path_buf()))
+            let rel = relative_path(e.path().strip_prefix(dir).ok()?);
+            Some((rel, e.into_path()))
         })
         .collect();
     files.sort();
     files
+}
+
+/// A path below a folder as a content path: its parts joined by `/` on every system. A
+/// build walks every file of the site, so the common case (a valid UTF-8 path, where the
+/// system's separator already is `/`) is taken whole.
+fn relative_path(rel: &Path) -> String {
+    match rel.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' => s.to_string(),
+        _ => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    }
 }
 
 /// Splits a content path into the path of its source and the language code in its file
@@ -274,6 +283,30 @@ mod tests {
         assert_eq!(s("notes.old.md"), ("notes.old.md".into(), None));
         assert_eq!(s("a/.es.md"), ("a/.es.md".into(), None));
         assert_eq!(translated_path("a/_index.md", "es"), "a/_index.es.md");
+    }
+
+    #[test]
+    fn walked_files_are_named_by_content_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("drug-classes/old")).unwrap();
+        for f in [
+            "drug-classes/old/a.md",
+            "drug-classes-b.md",
+            "drug-classes/z.md",
+        ] {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        let files: Vec<String> = walk_files(dir.path()).into_iter().map(|f| f.0).collect();
+        // Sorted as strings: `-` comes before `/`.
+        assert_eq!(
+            files,
+            [
+                "drug-classes-b.md",
+                "drug-classes/old/a.md",
+                "drug-classes/z.md"
+            ]
+        );
+        assert_eq!(relative_path(Path::new("a/b/c.md")), "a/b/c.md");
     }
 
     #[test]

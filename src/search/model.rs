@@ -5,6 +5,7 @@
 
 use crate::load::Source;
 use crate::site::{drugs::Drug, LangId, PageKind, Site};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// One page as the index reads it.
@@ -48,7 +49,10 @@ pub struct IndexedSite {
 impl IndexedSite {
     pub fn of(site: &Site) -> IndexedSite {
         IndexedSite {
+            // On every core: a build takes it when the model is assembled, before anything
+            // else runs beside it.
             pages: (0..site.pages.len())
+                .into_par_iter()
                 .map(|id| IndexedPage::of(site, id))
                 .collect(),
             languages: site
