@@ -191,9 +191,10 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
         },
         || {
             if let Some(s) = &staging {
-                let index = words.files();
-                index.par_iter().for_each(|f| s.write(&f.path, &f.bytes));
-                drop_later(index);
+                words
+                    .files()
+                    .par_iter()
+                    .for_each(|f| s.write(&f.path, &f.bytes));
             }
         },
     );
