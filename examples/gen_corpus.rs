@@ -1,9 +1,13 @@
 //! Writes a generated site for benchmarks and scale tests: N drug-class monographs (about
 //! 7 KB each: sections, lists, a table, a footnote, three relative links, mentions of other
 //! classes' drugs) and N/20 conditions, as a formulary site and, with `--hugo`, as a Hugo
-//! site with the same pages.
+//! site with the same pages. With `--thin`, the formulary site is written a second time with
+//! templates of its own that make the Hugo site's pages (a title, the sections, the table
+//! of contents and the body): the two programs then render the same thin pages, where
+//! formulary's built-in theme makes twice the HTML (review box, lists of related pages,
+//! search form...).
 //!
-//! `cargo run --release --example gen_corpus -- 10000 /dev/shm/corpus [--hugo /dev/shm/hugo]`
+//! `cargo run --release --example gen_corpus -- 10000 /dev/shm/corpus [--hugo /dev/shm/hugo] [--thin /dev/shm/thin]`
 
 use std::fmt::Write as _;
 use std::fs;
@@ -163,30 +167,56 @@ fn condition_page(c: usize, rng: &mut Lcg) -> (String, String) {
     (front, body)
 }
 
+/// The Hugo site's page of a monograph or condition, and of a section or the home page.
+const HUGO_SINGLE: &str = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav><main><h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}</main></body></html>\n";
+const HUGO_LIST: &str = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>\n";
+
+/// The same two pages as formulary templates (with `--thin`): each line of Hugo's above,
+/// and the built-in table of contents for Hugo's.
+const THIN_SINGLE: &str = "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head><body><nav>{% for s in site.sections %}<a href=\"{{ s.url }}\">{{ s.title }}</a>{% endfor %}</nav><main><h1>{{ page.title }}</h1>{{ <toc items={page.toc}/> }}{{ page.content | safe }}</main></body></html>\n";
+const THIN_LIST: &str = "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head><body><main><h1>{{ page.title }}</h1><ul>{% for p in page.pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endfor %}{% for p in page.subsections %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endfor %}</ul></main></body></html>\n";
+
 fn write(path: PathBuf, text: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
 }
 
-fn generate(n: usize, out: &Path, hugo: Option<&Path>) {
+fn generate(n: usize, out: &Path, hugo: Option<&Path>, thin: Option<&Path>) {
     assert!(n >= 2, "N must be at least 2");
     let conditions = (n / 20).max(1);
     let mut rng = Lcg(42);
-    let _ = fs::remove_dir_all(out);
-    write(
-        out.join("formulary.toml"),
+    // Each file of the formulary site, into the site and its thin copy.
+    let sites: Vec<&Path> = std::iter::once(out).chain(thin).collect();
+    let put = |rel: &str, text: &str| {
+        for site in &sites {
+            write(site.join(rel), text);
+        }
+    };
+    for site in &sites {
+        let _ = fs::remove_dir_all(site);
+    }
+    if let Some(t) = thin {
+        for name in ["drug-class.html", "condition.html"] {
+            write(t.join("templates").join(name), THIN_SINGLE);
+        }
+        for name in ["section.html", "home.html"] {
+            write(t.join("templates").join(name), THIN_LIST);
+        }
+    }
+    put(
+        "formulary.toml",
         "title = \"Benchmark\"\nbase_url = \"https://example.org/\"\n[readability]\nmax_grade = 20\n",
     );
-    write(
-        out.join("content/_index.md"),
+    put(
+        "content/_index.md",
         "+++\ntitle = \"Benchmark\"\n+++\nA generated site.\n",
     );
-    write(
-        out.join("content/drug-classes/_index.md"),
+    put(
+        "content/drug-classes/_index.md",
         "+++\ntitle = \"Medicines\"\n+++\n",
     );
-    write(
-        out.join("content/conditions/_index.md"),
+    put(
+        "content/conditions/_index.md",
         "+++\ntitle = \"Conditions\"\n+++\n",
     );
     if let Some(h) = hugo {
@@ -195,8 +225,8 @@ fn generate(n: usize, out: &Path, hugo: Option<&Path>) {
             h.join("hugo.toml"),
             "baseURL = \"https://example.org/\"\ntitle = \"Benchmark\"\ndisableKinds = [\"taxonomy\", \"term\"]\n[markup.goldmark.renderer]\nunsafe = true\n",
         );
-        write(h.join("layouts/_default/single.html"), "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav><main><h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}</main></body></html>\n");
-        write(h.join("layouts/_default/list.html"), "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>\n");
+        write(h.join("layouts/_default/single.html"), HUGO_SINGLE);
+        write(h.join("layouts/_default/list.html"), HUGO_LIST);
         write(
             h.join("content/_index.md"),
             "+++\ntitle = \"Benchmark\"\n+++\nA generated site.\n",
@@ -212,8 +242,8 @@ fn generate(n: usize, out: &Path, hugo: Option<&Path>) {
     }
     for i in 0..n {
         let body = monograph_body(i, n, conditions, &mut rng);
-        write(
-            out.join(format!("content/drug-classes/class-{i}.md")),
+        put(
+            &format!("content/drug-classes/class-{i}.md"),
             &(monograph_front(i, conditions) + &body),
         );
         if let Some(h) = hugo {
@@ -227,8 +257,8 @@ fn generate(n: usize, out: &Path, hugo: Option<&Path>) {
     }
     for c in 0..conditions {
         let (front, body) = condition_page(c, &mut rng);
-        write(
-            out.join(format!("content/conditions/condition-{c}.md")),
+        put(
+            &format!("content/conditions/condition-{c}.md"),
             &(front + &body),
         );
         if let Some(h) = hugo {
@@ -243,14 +273,16 @@ fn generate(n: usize, out: &Path, hugo: Option<&Path>) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: gen_corpus N OUT_DIR [--hugo HUGO_DIR]";
+    let usage = "usage: gen_corpus N OUT_DIR [--hugo HUGO_DIR] [--thin THIN_DIR]";
     let n: usize = args.first().and_then(|a| a.parse().ok()).expect(usage);
     let out = PathBuf::from(args.get(1).expect(usage));
-    let hugo = args
-        .iter()
-        .position(|a| a == "--hugo")
-        .map(|i| PathBuf::from(args.get(i + 1).expect(usage)));
-    generate(n, &out, hugo.as_deref());
+    let dir_after = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .map(|i| PathBuf::from(args.get(i + 1).expect(usage)))
+    };
+    let (hugo, thin) = (dir_after("--hugo"), dir_after("--thin"));
+    generate(n, &out, hugo.as_deref(), thin.as_deref());
     eprintln!(
         "wrote {n} monographs and {} conditions to {}",
         (n / 20).max(1),
