@@ -144,6 +144,40 @@ fn sample_site_builds_byte_identical_twice() {
     assert!(first.len() > 15, "{} files", first.len());
 }
 
+/// A template that walks a table of the configuration (itself, or its keys) gets the keys
+/// in the same order in every build: sorted, as the table holds them. Each build is a new
+/// process, and a map that hashes with a key drawn afresh by each process would come out
+/// in a different order nearly every time.
+#[test]
+fn a_table_a_template_walks_comes_in_the_same_order_every_build() {
+    let keys = [
+        "theta", "alpha", "eta", "delta", "zeta", "beta", "iota", "gamma", "kappa", "epsilon",
+    ];
+    let table: String = keys.iter().map(|k| format!("{k} = \"{k}!\"\n")).collect();
+    let config = format!("title = \"Small\"\n[extra.links]\n{table}");
+    let dir = site(&[
+        ("formulary.toml", &config),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\nHello.\n",
+        ),
+        (
+            "templates/home.html",
+            "{% for k, v in site.extra.links %}{{ k }}={{ v }};{% endfor %}\
+             |{{ site.extra.links | keys | join(sep=\",\") }}",
+        ),
+    ]);
+    let mut sorted = keys.to_vec();
+    sorted.sort_unstable();
+    let pairs: String = sorted.iter().map(|k| format!("{k}={k}!;")).collect();
+    let want = format!("{pairs}|{}", sorted.join(","));
+    for _ in 0..3 {
+        let (_parent, out) = fresh_output();
+        build(dir.path(), &out, &[]).expect_code(0);
+        assert_eq!(read(out.join("index.html")).trim(), want);
+    }
+}
+
 #[test]
 fn sample_site_under_a_base_path() {
     let (_p, out) = fresh_output();
