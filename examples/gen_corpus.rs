@@ -118,13 +118,20 @@ fn monograph_body(i: usize, n: usize, conditions: usize, rng: &mut Lcg) -> Strin
         brand_name(o2, 0),
         drug_name(other(rng), 1)
     );
+    b.push_str("## If you miss a dose\n\n");
+    let _ = writeln!(b, "{}\n", paragraph(rng, 5));
+    b.push_str("## Storing your medicine\n\n");
+    for _ in 0..4 {
+        let _ = writeln!(b, "- {}", sentence(rng, 8));
+    }
+    let _ = writeln!(b, "\n{}\n", paragraph(rng, 5));
     b.push_str("## Pregnancy and breastfeeding\n\n");
     let _ = writeln!(b, "{}\n\n{}\n", paragraph(rng, 6), paragraph(rng, 5));
     b.push_str("## What the research shows\n\n");
     let _ = writeln!(
         b,
         "{} A large trial found fewer breaks.[^trial]\n",
-        paragraph(rng, 4)
+        paragraph(rng, 5)
     );
     b.push_str("## Common questions\n\n### How long will I take it?\n\n");
     let _ = writeln!(b, "{}\n", paragraph(rng, 6));

@@ -110,7 +110,7 @@ pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     let beside = beside(&site);
     // The bodies are rendered beside the index as well, so that neither side waits for
     // the other with a core idle. Every page's HTML is then held beside the prose for a
-    // while: at 10,000 pages the peak is about 35 MiB higher (about 325 MiB).
+    // while: at 10,000 pages the peak is about 35 MiB higher (about 345 MiB).
     let (extra, checked) = rayon::join(beside, || {
         site.complete_model();
         timing("model", t);
