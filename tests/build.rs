@@ -178,6 +178,43 @@ fn a_table_a_template_walks_comes_in_the_same_order_every_build() {
     }
 }
 
+/// `page_list` with a heading and `page_list_section` (its older name) make the same titled
+/// section, and nothing for an empty list; without a heading, `page_list` is the list alone.
+#[test]
+fn a_page_list_with_a_heading_is_the_section_page_list_section_makes() {
+    let dir = site(&[
+        ("formulary.toml", "title = \"Small\"\n"),
+        (
+            "content/a.md",
+            "+++\ntitle = \"A\"\nsummary = \"About A.\"\nreviewed = 2026-10-01\nrelated = [\"b.md\"]\n+++\n\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "+++\ntitle = \"B\"\nsummary = \"About B.\"\nreviewed = 2026-10-01\n+++\n\nText.\n",
+        ),
+        (
+            "templates/article.html",
+            "{{ <page_list heading=\"See\" pages={page.related} section_class=\"rel\" class=\"l\"/> }}\
+             |{{ <page_list_section heading=\"See\" pages={page.related} class=\"rel\" list_class=\"l\"/> }}\
+             |{{ <page_list pages={page.related} summaries={false}/> }}\
+             |{{ <page_list heading=\"None\" pages={page.treats}/> }}|",
+        ),
+    ]);
+    let (_parent, out) = fresh_output();
+    build(dir.path(), &out, &[]).expect_code(0);
+    let html = read(out.join("a/index.html"));
+    let parts: Vec<&str> = html.split('|').collect();
+    let section = "<section class=\"page-links rel\">\n  <h2>See</h2>\n  <ul class=\"l\">\n  \
+                   <li><a href=\"/b/\">B</a><p>About B.</p></li>\n</ul>\n</section>";
+    assert_eq!(parts[0].trim(), section);
+    assert_eq!(parts[1].trim(), section);
+    assert_eq!(
+        parts[2].trim(),
+        "<ul class=\"page-list\">\n  <li><a href=\"/b/\">B</a></li>\n</ul>"
+    );
+    assert_eq!(parts[3].trim(), "");
+}
+
 #[test]
 fn sample_site_under_a_base_path() {
     let (_p, out) = fresh_output();
