@@ -3,7 +3,7 @@
 # as a Hugo site), then reports formulary's full build (wall, CPU, peak memory), Hugo's
 # build of the same pages when `hugo` is installed, and watch's save-to-file times.
 # Outputs go to tmpfs (/dev/shm) unless BENCH_DIR says otherwise; one on-disk build is
-# reported beside them. Usage: bench/run.sh [N ...]   (default: 1000 10000)
+# reported beside them. Usage: [BENCH_ROUNDS=4] bench/run.sh [N ...]   (default: 1000 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/dev/shm/formulary-bench}
@@ -54,7 +54,8 @@ for n in "${sizes[@]}"; do
   # formulary and Hugo are timed in rounds, one right after the other, taking turns to go
   # first: these machines are shared, and their speed drifts by a fifth from one minute to
   # the next, and the second of two builds in a row tends to be the slower: each goes
-  # first in two rounds of four. The ratio is the median of the rounds'.
+  # first in half the rounds (four, or BENCH_ROUNDS). The ratio is the median of the
+  # rounds'; more rounds give a steadier one.
   # Each round also builds the same site with the Hugo site's templates (gen_corpus
   # --thin), next to Hugo's build on the other side: the two programs then make the same
   # thin pages, where the built-in theme makes twice the HTML. That ratio is the engines'
@@ -74,7 +75,7 @@ for n in "${sizes[@]}"; do
     measure "formulary, Hugo's templates" $bin build --root "$thin_site" --output "$dir/thin-out-$n"
     thin_wall=$wall
   }
-  for i in 1 2 3 4; do
+  for i in $(seq "${BENCH_ROUNDS:-4}"); do
     if [ -z "$has_hugo" ]; then
       ours
     elif [ $((i % 2)) = 1 ]; then
