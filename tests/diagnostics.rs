@@ -673,6 +673,27 @@ fn template_unknown_variable() {
     );
 }
 
+#[test]
+fn unknown_component_arguments_are_named_in_order_and_reported_once() {
+    // Every article page meets the mistake; Tera lists the names in a new order each time.
+    let run = fails_keeping_output(|root| {
+        write_files(
+            root,
+            &[(
+                "templates/article.html",
+                "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n{{ <pager previous={page.previous} next={page.next} zeta=\"z\" alpha=\"a\" mu=\"m\" beta=\"b\"/> }}\n{% endblock main %}\n",
+            )],
+        );
+    });
+    assert_only_error(
+        &run,
+        "template",
+        "templates/article.html:4:4",
+        &["Unknown argument(s) `alpha`, `beta`, `mu`, `zeta` in component call"],
+        Some("{{ <pager previous={page.previous} next={page.next} zeta=\"z\" alpha=\"a\" mu=\"m\" beta=\"b\"/> }}"),
+    );
+}
+
 // --- configuration and formats ----------------------------------------------------------
 
 #[test]

@@ -356,8 +356,11 @@ impl Renderer {
         if let Err(d) = generated {
             diags.push(d);
         }
-        diags.sort_by(|a, b| a.path.cmp(&b.path));
-        diags.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
+        // The same mistake in a template is met by every page it renders: reported once.
+        crate::diagnostic::sort(&mut diags);
+        diags.dedup_by(|a, b| {
+            a.path == b.path && a.line == b.line && a.col == b.col && a.message == b.message
+        });
         diags
     }
 

@@ -105,6 +105,7 @@ pub fn template_error(
         message = format!("{message}: {e}");
         cur = e.source();
     }
+    let mut message = sorted_unknown_arguments(&message);
     let name = name.filter(|n| sources.contains_key(n));
     // A place is in the template the error names, never in the fallback.
     let at = at.filter(|_| name.is_some());
@@ -158,6 +159,23 @@ enum At {
     LineCol(usize, usize),
 }
 
+/// Tera lists a component call's unknown arguments in the order of a hash set keyed afresh
+/// each time: "Unknown argument(s) `b`, `a` in component call". Sorted, the same mistake
+/// reads the same in every build, and is reported once however many pages meet it.
+fn sorted_unknown_arguments(message: &str) -> String {
+    const HEAD: &str = "Unknown argument(s) ";
+    const TAIL: &str = " in component call";
+    let Some(rest) = message.strip_prefix(HEAD) else {
+        return message.to_string();
+    };
+    let Some(end) = rest.find(TAIL) else {
+        return message.to_string();
+    };
+    let mut names: Vec<&str> = rest[..end].split(", ").collect();
+    names.sort_unstable();
+    format!("{HEAD}{}{}", names.join(", "), &rest[end..])
+}
+
 /// Tera's reports carry ` --> name:line:col`.
 fn report_position(s: &str) -> Option<(String, usize, usize)> {
     let rest = &s[s.find("--> ")? + 4..];
@@ -183,4 +201,21 @@ fn quoted_template(s: &str, sources: &BTreeMap<String, TemplateSource>) -> Optio
         .find(|n| !builtin(n))
         .or(named.first())
         .map(|n| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sorted_unknown_arguments;
+
+    #[test]
+    fn unknown_arguments_are_sorted_and_other_messages_kept() {
+        assert_eq!(
+            sorted_unknown_arguments(
+                "Unknown argument(s) `zeta`, `alpha` in component call. Possible argument(s) are: `next`"
+            ),
+            "Unknown argument(s) `alpha`, `zeta` in component call. Possible argument(s) are: `next`"
+        );
+        let other = "Field `nope` is not defined";
+        assert_eq!(sorted_unknown_arguments(other), other);
+    }
 }
