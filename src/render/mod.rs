@@ -358,9 +358,7 @@ impl Renderer {
         }
         // The same mistake in a template is met by every page it renders: reported once.
         crate::diagnostic::sort(&mut diags);
-        diags.dedup_by(|a, b| {
-            a.path == b.path && a.line == b.line && a.col == b.col && a.message == b.message
-        });
+        diags.dedup();
         diags
     }
 
