@@ -215,6 +215,43 @@ fn a_page_list_with_a_heading_is_the_section_page_list_section_makes() {
     assert_eq!(parts[3].trim(), "");
 }
 
+/// A template may show the table of contents from `page.toc` or from `page.toc_html`,
+/// and each is made only for a site whose templates read it: either way, the same lists.
+#[test]
+fn a_table_of_contents_is_the_same_from_its_data_and_from_its_html() {
+    let page = "+++\ntitle = \"A\"\nreviewed = 2026-10-01\n+++\n\n## One & two\n\nText.\n\n\
+                ### Under \"one\"\n\nText.\n\n## Three\n\nText.\n";
+    let built = |template: &str| {
+        let dir = site(&[
+            ("formulary.toml", "title = \"Small\"\n"),
+            ("content/a.md", page),
+            ("templates/article.html", template),
+        ]);
+        let (_parent, out) = fresh_output();
+        build(dir.path(), &out, &[]).expect_code(0);
+        read(out.join("a/index.html"))
+    };
+    let from_data = built("{{ <toc items={page.toc} title=\"C\"/> }}");
+    let from_html = built("{{ <toc html={page.toc_html} title=\"C\"/> }}");
+    assert_eq!(from_data, from_html);
+    assert!(
+        from_html.contains(
+            "<ol>\n  <li><a href=\"#one--two\">One &amp; two</a>\n  <ol>\n  \
+             <li><a href=\"#under-one\">Under &quot;one&quot;</a></li>\n</ol></li>\n  \
+             <li><a href=\"#three\">Three</a></li>\n</ol>"
+        ),
+        "{from_html}"
+    );
+    // Each alone, and both in one template.
+    let lists = &from_html[from_html.find("<ol>").unwrap()..from_html.rfind("</ol>").unwrap() + 5];
+    assert_eq!(built("{{ page.toc | length }}"), "2");
+    assert_eq!(built("{{ page.toc_html | safe }}"), lists);
+    assert_eq!(
+        built("{{ page.toc | length }}|{{ page.toc_html | safe }}"),
+        format!("2|{lists}")
+    );
+}
+
 #[test]
 fn sample_site_under_a_base_path() {
     let (_p, out) = fresh_output();

@@ -1,6 +1,7 @@
 //! What a template sees: the site (built once) and one page (built per page). Lists that
 //! span the site live in `site` only, so a page's context stays the size of the page.
 
+use super::context_reads::ContextReads;
 use crate::markdown::Heading;
 use crate::site::drugs::Drug;
 use crate::site::{LangId, Page, PageId, Site};
@@ -187,6 +188,55 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     out
 }
 
+/// The table of contents as nested `<ol>` lists: what the `toc_list` component makes of
+/// the same entries, to the byte, without a component call for each list. Empty when
+/// there are no entries.
+pub fn toc_html(entries: &[TocEntry]) -> String {
+    fn list(entries: &[TocEntry], out: &mut Vec<u8>) {
+        out.extend_from_slice(b"<ol>");
+        for e in entries {
+            out.extend_from_slice(b"\n  <li><a href=\"#");
+            escape(e.id, out);
+            out.extend_from_slice(b"\">");
+            escape(e.title, out);
+            out.extend_from_slice(b"</a>");
+            if !e.children.is_empty() {
+                out.extend_from_slice(b"\n  ");
+                list(&e.children, out);
+            }
+            out.extend_from_slice(b"</li>");
+        }
+        out.extend_from_slice(b"\n</ol>");
+    }
+    fn escape(text: &str, out: &mut Vec<u8>) {
+        super::escape_html_to(text, out).expect("a Vec takes every write");
+    }
+    if entries.is_empty() {
+        return String::new();
+    }
+    let mut out = Vec::with_capacity(128 * entries.len());
+    list(entries, &mut out);
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+/// The parts of a page's context that are made only when a template reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct PageFields {
+    /// `toc`, the table of contents as data.
+    pub toc: bool,
+    /// `toc_html`, the same as nested lists.
+    pub toc_html: bool,
+}
+
+impl PageFields {
+    pub fn of(reads: &ContextReads) -> PageFields {
+        PageFields {
+            toc: reads.reads_field("toc"),
+            toc_html: reads.reads_field("toc_html"),
+        }
+    }
+}
+
 /// A page as its template sees it. The page's own text (its body's HTML above all) is
 /// borrowed from the model: it is copied once, into the template's context. The pages it
 /// refers to are their shared [`RefValues`], which the template value shares in turn.
@@ -206,6 +256,8 @@ pub struct PageContext<'a> {
     pub path: &'a str,
     pub content: &'a str,
     pub toc: Vec<TocEntry<'a>>,
+    /// `toc` as nested lists (see [`toc_html`]).
+    pub toc_html: String,
     pub reviewed: Option<String>,
     pub review_due: Option<String>,
     pub overdue: bool,
@@ -283,8 +335,14 @@ pub fn page_context<'a>(
     site: &'a Site,
     page: &'a Page,
     refs: &RefValues,
+    fields: PageFields,
 ) -> TeraResult<PageContext<'a>> {
     let id = page.id;
+    let toc_entries = if fields.toc || fields.toc_html {
+        toc(page.headings())
+    } else {
+        Vec::new()
+    };
     let front = &page.source.front;
     let word_count = page.source.analysis.words;
     Ok(PageContext {
@@ -298,7 +356,12 @@ pub fn page_context<'a>(
         permalink: site.permalink(id),
         path: &page.source.content_path,
         content: &page.content_html,
-        toc: toc(page.headings()),
+        toc_html: if fields.toc_html {
+            toc_html(&toc_entries)
+        } else {
+            String::new()
+        },
+        toc: if fields.toc { toc_entries } else { Vec::new() },
         reviewed: front.reviewed.map(|d| d.to_string()),
         review_due: page.review_due.map(|d| d.to_string()),
         overdue: site.is_overdue(page),
@@ -348,6 +411,7 @@ pub fn generated_page<'a>(
         path: "",
         content: "",
         toc: Vec::new(),
+        toc_html: String::new(),
         reviewed: None,
         review_due: None,
         overdue: false,

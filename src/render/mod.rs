@@ -40,6 +40,8 @@ pub struct Renderer {
     contexts: BaseContexts,
     /// The A to Z's lists, kept between renders.
     a_to_z: AToZLists,
+    /// What of a page's context the templates read, of what is made only if read.
+    fields: context::PageFields,
 }
 
 /// `url(path="drug-classes/serms.md")` and `url(path="drugs")`; with `lang="es"`, the
@@ -166,6 +168,7 @@ impl Renderer {
             sources,
             contexts: BaseContexts::default(),
             a_to_z: AToZLists::new(&reads),
+            fields: context::PageFields::of(&reads),
         })
     }
 
@@ -288,7 +291,8 @@ impl Renderer {
         let render_one = |ctx: &mut Lent, id: PageId| -> Result<OutputFile, Diagnostic> {
             let page = &site.pages[id];
             let name = self.template_for(site, page.id)?;
-            let pc = self.page_value(context::page_context(site, page, &refs), &name)?;
+            let pc =
+                self.page_value(context::page_context(site, page, &refs, self.fields), &name)?;
             ctx.clear();
             if page.kind.is_section() {
                 ctx.insert_value("section", pc.clone());
@@ -390,7 +394,7 @@ impl Renderer {
             for (alias, target) in &site.aliases {
                 let mut ctx = base.lend(site.pages[*target].lang);
                 ctx.insert("target", &site.permalink(*target));
-                let page = context::page_context(site, &site.pages[*target], refs);
+                let page = context::page_context(site, &site.pages[*target], refs, self.fields);
                 ctx.insert_value("page", self.page_value(page, "redirect.html")?);
                 files.push(OutputFile {
                     path: alias_output_path(alias),
@@ -566,35 +570,77 @@ fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
 
 /// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; `long_date(t=t)` in the words of
 /// the theme's strings `t` (`months`, `date_pattern`): `1 de noviembre de 2026`. Anything
-/// that is not a date is shown as it is.
+/// that is not a date is shown as it is. Every page's review box shows two dates: the
+/// date is read and the words filled in with no format string parsed on each call.
 fn long_date(value: &Value, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
     use chrono::Datelike;
+    use std::fmt::Write;
     let text = value.as_str().unwrap_or_default();
-    let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
+    // `%Y-%m-%d` exactly: chrono's `FromStr` would also take a sign or a longer year.
+    let date = match text.as_bytes() {
+        [y @ .., b'-', _, _, b'-', _, _] if y.len() == 4 => text.parse::<chrono::NaiveDate>(),
+        _ => return Ok(text.to_string()),
+    };
+    let Ok(date) = date else {
         return Ok(text.to_string());
     };
-    let t = kwargs.get::<&Value>("t")?;
-    let month = t
-        .and_then(|t| t.get_from_path("months"))
+    let t = kwargs.get::<&Value>("t")?.and_then(Value::as_map);
+    let word = |name: &'static str| t.and_then(|t| t.get(&tera::value::Key::Str(name)));
+    let month = word("months")
         .and_then(Value::as_array)
         .and_then(|m| m.get(date.month0() as usize))
         .and_then(Value::as_str);
-    let pattern = t
-        .and_then(|t| t.get_from_path("date_pattern"))
-        .and_then(Value::as_str);
-    Ok(match (month, pattern) {
-        (Some(month), Some(pattern)) => pattern
-            .replace("{day}", &date.day().to_string())
-            .replace("{month}", month)
-            .replace("{year}", &date.year().to_string()),
-        _ => date.format("%-d %B %Y").to_string(),
-    })
+    let pattern = word("date_pattern").and_then(Value::as_str);
+    let (month, pattern) = match (month, pattern) {
+        (Some(month), Some(pattern)) => (month, pattern),
+        _ => (
+            ENGLISH_MONTHS[date.month0() as usize],
+            "{day} {month} {year}",
+        ),
+    };
+    let mut out = String::with_capacity(pattern.len() + month.len() + 8);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        rest = if let Some(r) = after.strip_prefix("{day}") {
+            let _ = write!(out, "{}", date.day());
+            r
+        } else if let Some(r) = after.strip_prefix("{month}") {
+            out.push_str(month);
+            r
+        } else if let Some(r) = after.strip_prefix("{year}") {
+            let _ = write!(out, "{}", date.year());
+            r
+        } else {
+            out.push('{');
+            &after[1..]
+        };
+    }
+    out.push_str(rest);
+    Ok(out)
 }
+
+/// The months' names `long_date` gives without a theme's strings.
+const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// Escapes what HTML needs escaped (Tera's default also escapes `/`, which makes every URL
 /// unreadable in the page source). Most text has nothing to escape: it is read 16 bytes at
 /// a time, and only the bytes to escape are looked at one by one.
-fn escape_html_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn escape_html_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use wide::u8x16;
     // The five characters are ASCII, so a byte that is one of them is that character, and
     // the text between two of them is whole characters.
@@ -779,6 +825,96 @@ mod tests {
             if let Some(tail) = text.get(start..) {
                 assert_eq!(escape_html(tail), by_char_of(tail), "{tail:?}");
             }
+        }
+    }
+
+    #[test]
+    fn long_date_writes_a_date_in_words_and_anything_else_as_it_is() {
+        let mut tera = tera::Tera::default();
+        tera.register_filter("long_date", super::long_date);
+        let mut render = |template: &str, t: tera::Value| {
+            tera.add_raw_template("t", template).unwrap();
+            let mut context = tera::Context::new();
+            context.insert("t", &t);
+            tera.render("t", &context).unwrap()
+        };
+        let none = tera::Value::none();
+        assert_eq!(
+            render("{{ '2026-11-01' | long_date }}", none.clone()),
+            "1 November 2026"
+        );
+        assert_eq!(
+            render("{{ '2026-02-28' | long_date(t=t) }}", none.clone()),
+            "28 February 2026"
+        );
+        let es = tera::Value::from_serializable(&serde_json::json!({
+            "date_pattern": "{day} de {month} de {year} {other}",
+            "months": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+                       "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+        }));
+        assert_eq!(
+            render("{{ '2026-10-09' | long_date(t=t) }}", es.clone()),
+            "9 de octubre de 2026 {other}"
+        );
+        // Not a date, or not written as one: shown as it is.
+        for text in [
+            "2026-02-30",
+            "+2026-11-01",
+            "26-11-01",
+            "2026-1-01",
+            "soon",
+            "",
+        ] {
+            let template = format!("{{{{ '{text}' | long_date(t=t) }}}}");
+            assert_eq!(render(&template, es.clone()), text);
+        }
+    }
+
+    #[test]
+    fn toc_html_is_what_the_toc_list_component_makes() {
+        let heading = |level, id: &str, title: &str| crate::markdown::Heading {
+            level,
+            id: id.to_string(),
+            title: title.to_string(),
+            offset: 0,
+        };
+        let headings = [
+            heading(2, "a", "First"),
+            heading(3, "a-1", "Under <first> & 'so on'"),
+            heading(4, "a-1-1", "Deeper"),
+            heading(3, "a-2", "Second under"),
+            heading(2, "b", "Second \"quoted\""),
+            heading(2, "c", "Third"),
+            heading(3, "c-1", "Last"),
+        ];
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::escape_html_to);
+        tera.register_filter("long_date", super::long_date);
+        tera.register_filter("safe", super::safe);
+        tera.add_raw_templates(vec![
+            (
+                "partials/components.html",
+                include_str!("../../templates/partials/components.html"),
+            ),
+            ("list.html", "{{ <toc_list items={items}/> }}"),
+            ("by-html.html", "{{ <toc html={html} title=\"C\"/> }}"),
+            ("by-items.html", "{{ <toc items={items} title=\"C\"/> }}"),
+        ])
+        .unwrap();
+        for headings in [&headings[..], &headings[..1], &[]] {
+            let entries = super::context::toc(headings);
+            let html = super::context::toc_html(&entries);
+            let mut context = tera::Context::new();
+            context.insert("items", &entries);
+            context.insert("html", &html);
+            let render = |name| tera.render(name, &context).unwrap();
+            if headings.is_empty() {
+                assert_eq!(html, "");
+            } else {
+                assert_eq!(html, render("list.html"));
+            }
+            assert_eq!(render("by-html.html"), render("by-items.html"));
         }
     }
 
