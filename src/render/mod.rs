@@ -593,8 +593,9 @@ fn long_date(value: &Value, kwargs: Kwargs, _: &State) -> tera::TeraResult<Strin
     let pattern = word("date_pattern").and_then(Value::as_str);
     let (month, pattern) = match (month, pattern) {
         (Some(month), Some(pattern)) => (month, pattern),
+        // chrono's own English names.
         _ => (
-            ENGLISH_MONTHS[date.month0() as usize],
+            chrono::Month::try_from(date.month() as u8).map_or("", |m| m.name()),
             "{day} {month} {year}",
         ),
     };
@@ -620,22 +621,6 @@ fn long_date(value: &Value, kwargs: Kwargs, _: &State) -> tera::TeraResult<Strin
     out.push_str(rest);
     Ok(out)
 }
-
-/// The months' names `long_date` gives without a theme's strings.
-const ENGLISH_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// Escapes what HTML needs escaped (Tera's default also escapes `/`, which makes every URL
 /// unreadable in the page source). Most text has nothing to escape: it is read 16 bytes at
