@@ -82,21 +82,21 @@ pub fn load_and_check(
     base_url: Option<&str>,
     drafts: bool,
 ) -> Result<(Site, Vec<Diagnostic>), BuildError> {
-    load_and_check_with(root, base_url, drafts, |_| || (), |_| ())
+    load_and_check_with(root, base_url, drafts, |_| || (), Site::render_bodies)
         .map(|(site, diags, ())| (site, diags))
 }
 
 /// [`load_and_check`] that also runs what `beside` makes of the model's pages while the
-/// rest of the model is built and checked and its bodies rendered (a build reads the
-/// search index's words there: they read only the pages and their URLs, and fill the cores
-/// that building the names, the longest check and the last bodies leave idle), then `after`
-/// once both are done (a build lets go there of what only the index and the checks read).
+/// rest of the model is built and checked (a build reads the search index's words there:
+/// they read only the pages and their URLs, and fill the cores that building the names and
+/// the longest check leave idle), then renders the bodies with `bodies` once both are done
+/// (a build lets go there of each page's Markdown as its HTML is made).
 pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     root: &Path,
     base_url: Option<&str>,
     drafts: bool,
     beside: impl FnOnce(&Site) -> B,
-    after: impl FnOnce(&mut Site),
+    bodies: impl FnOnce(&mut Site),
 ) -> Result<(Site, Vec<Diagnostic>, T), BuildError> {
     let config = load_config(root, base_url)?;
     let t = Instant::now();
@@ -108,22 +108,18 @@ pub fn load_and_check_with<T: Send, B: FnOnce() -> T + Send>(
     timing("assemble", t);
     let t = Instant::now();
     let beside = beside(&site);
-    // The bodies are rendered beside the index as well, so that neither side waits for
-    // the other with a core idle. Every page's HTML is then held beside the prose for a
-    // while: at 10,000 pages the peak is about 35 MiB higher (about 345 MiB).
     let (extra, checked) = rayon::join(beside, || {
         site.complete_model();
         timing("model", t);
         let t = Instant::now();
         let checked = crate::checks::run(&site);
         timing("checks", t);
-        let t = Instant::now();
-        site.render_bodies();
-        timing("bodies", t);
         checked
     });
     diags.extend(checked);
-    after(&mut site);
+    let t = Instant::now();
+    bodies(&mut site);
+    timing("bodies", t);
     Ok((site, diags, extra))
 }
 
@@ -150,9 +146,10 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
     let start = Instant::now();
     write::check_output_dir(&opts.root, &opts.output)?;
     // The search index (`search/*.json`) is made from the model: its words are read
-    // beside the checks, which read the same prose (the pages' sources are let go of
-    // once both are done), and its files are made and written beside the render.
-    let (mut site, mut diags, words) = load_and_check_with(
+    // beside the checks, which read the same prose (each page's source is let go of once
+    // both are done and its body is rendered), and its files are made and written beside
+    // the render.
+    let (site, mut diags, words) = load_and_check_with(
         &opts.root,
         opts.base_url.as_deref(),
         opts.drafts,
@@ -160,12 +157,8 @@ pub fn build(opts: &Options) -> Result<Outcome, BuildError> {
             let pages = crate::search::IndexedSite::of(site);
             move || crate::search::read_words(&pages)
         },
-        Site::shed_prose,
+        Site::render_bodies_shedding,
     )?;
-    // The bodies are rendered; rendering the pages needs only the model.
-    let t = Instant::now();
-    site.shed_bodies();
-    timing("shed bodies", t);
     let done = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicBool::new(false));
     let progress = spawn_progress(site.pages.len(), done.clone(), finished.clone());

@@ -884,8 +884,9 @@ fn templates_see_each_page_reading_grade() {
     assert!(graded >= 2, "the sample's condition pages are graded");
 }
 
-/// A build lets go of each page's Markdown, prose and links before it renders; nothing a
-/// template shows may depend on them, or the pages would change with it.
+/// A build lets go of each page's Markdown, prose and links as soon as its body is
+/// rendered, before it renders the pages; nothing a template shows may depend on them, or
+/// the pages would change with it.
 #[test]
 fn rendering_reads_nothing_the_build_sheds() {
     use formulary::render::Renderer;
@@ -900,17 +901,25 @@ fn rendering_reads_nothing_the_build_sheds() {
             "{{ page.word_count }} {{ page.reading_grade }} {{ page.toc | length }} {{ page.content | safe }}",
         )],
     );
-    let (mut site, _) = formulary::build::load_and_check(root, None, false).unwrap();
+    let (kept, _) = formulary::build::load_and_check(root, None, false).unwrap();
+    let (shed, _, ()) = formulary::build::load_and_check_with(
+        root,
+        None,
+        false,
+        |_| || (),
+        formulary::site::Site::render_bodies_shedding,
+    )
+    .unwrap();
     let render = |site: &formulary::site::Site| {
         let renderer = Renderer::new(root, site).unwrap();
         let (files, diags) = renderer.render_site(site, &AtomicUsize::new(0));
         assert!(diags.is_empty(), "{diags:?}");
         files
     };
-    let before = render(&site);
-    site.shed_bodies();
-    assert!(site.pages.iter().all(|p| p.source.body().is_empty()));
-    let after = render(&site);
+    assert!(kept.pages.iter().any(|p| !p.source.body().is_empty()));
+    assert!(shed.pages.iter().all(|p| p.source.body().is_empty()));
+    let before = render(&kept);
+    let after = render(&shed);
     assert!(before.len() > 20);
     assert_eq!(before, after);
 }

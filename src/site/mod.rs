@@ -275,41 +275,6 @@ impl Site {
             .map(|&i| &self.pages[i])
     }
 
-    /// Lets go of what only the checks and the search index read: each page's prose blocks
-    /// and where its raw HTML stands. A build calls this once they are done.
-    pub fn shed_prose(&mut self) {
-        self.pages.par_iter_mut().for_each(|page| {
-            if let Some(src) = Arc::get_mut(&mut page.source) {
-                shed_prose_of(&mut src.analysis);
-            }
-        });
-    }
-
-    /// Lets go of what only loading, the checks, the search index and the bodies' render
-    /// read: each page's Markdown body, prose blocks and links. The front matter stays, for
-    /// diagnostics that point into it. A build calls this before it renders the pages, which
-    /// read neither, so that the pages being rendered are not held beside every page's
-    /// source; serve keeps them for the next edit.
-    pub fn shed_bodies(&mut self) {
-        self.pages.par_iter_mut().for_each(|page| {
-            if let Some(src) = Arc::get_mut(&mut page.source) {
-                src.text.truncate(src.body_start);
-                src.text.shrink_to_fit();
-                shed_prose_of(&mut src.analysis);
-                src.analysis.links = Vec::new();
-                src.analysis.tape = None;
-            }
-            page.links = Arc::from([]);
-            page.unknown_refs = Vec::new();
-        });
-        // The bodies are rendered: their autolinks are found. The matchers (every name of
-        // the site, some milliseconds to free) go on a thread of their own.
-        crate::drop_later((
-            std::mem::take(&mut self.autolinkers),
-            std::mem::take(&mut self.autolink_names),
-        ));
-    }
-
     /// Whether the site has more than one language.
     pub fn is_multilingual(&self) -> bool {
         self.languages.len() > 1
@@ -397,16 +362,36 @@ impl Site {
     /// Renders every body (in parallel) with the links the model resolved, then finds the
     /// pages each page is mentioned on.
     pub fn render_bodies(&mut self) {
-        let results: Vec<BodyResult> = self
-            .pages
-            .par_iter()
-            .with_max_len(crate::PAGES_PER_JOB)
-            .map(|page| self.render_body(page, page.links.clone()))
-            .collect();
+        self.render_bodies_then(|_| ());
+    }
+
+    /// [`Site::render_bodies`] for a build, which reads no page's Markdown after it: each
+    /// page lets go of what only loading, the checks, the search index and its body's
+    /// render read (its Markdown body, prose blocks and links) as soon as its HTML is made,
+    /// so that the site's HTML is never held beside all of its Markdown. The front matter
+    /// stays, for diagnostics that point into it; a source that something else still holds
+    /// is kept whole. Serve keeps every source for the next edit.
+    pub fn render_bodies_shedding(&mut self) {
+        self.render_bodies_then(shed_body_of);
+        // The autolinks are found. The matchers (every name of the site, some
+        // milliseconds to free) go on a thread of their own.
+        crate::drop_later((
+            std::mem::take(&mut self.autolinkers),
+            std::mem::take(&mut self.autolink_names),
+        ));
+    }
+
+    /// Renders every body, then does `then` to its page.
+    fn render_bodies_then(&mut self, then: impl Fn(&mut Page) + Sync) {
+        let (autolinkers, config) = (&self.autolinkers, &self.config);
         self.pages
             .par_iter_mut()
-            .zip(results)
-            .for_each(|(page, r)| page.set_body(r));
+            .with_max_len(crate::PAGES_PER_JOB)
+            .for_each(|page| {
+                let r = render_body(autolinkers, config, page, page.links.clone());
+                page.set_body(r);
+                then(page);
+            });
         self.mentioned_on_edges();
     }
 
@@ -1041,36 +1026,7 @@ impl Site {
 
     /// A page's body as HTML, its links rewritten to `links` and its autolinks made.
     fn render_body(&self, page: &Page, links: Arc<[ResolvedLink]>) -> BodyResult {
-        let mut rewrites: HashMap<&str, &str> = HashMap::new();
-        for l in links.iter() {
-            if let Resolution::Internal { url, .. } = &l.resolution {
-                rewrites.insert(
-                    page.source.analysis.links[l.index].dest.as_str(),
-                    url.as_str(),
-                );
-            }
-        }
-        let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
-        let autolink_on = page.source.front.autolink.unwrap_or(true) && self.config.links.autolink;
-        let autolinker = &self.autolinkers[page.lang];
-        let input = RenderInput {
-            body: page.source.body(),
-            tape: page.source.analysis.tape.as_ref(),
-            headings: page.headings(),
-            rewrite: &rewrite,
-            autolinker: autolink_on.then_some(autolinker),
-            page: page.id,
-        };
-        let (html, targets) = markdown::render(&input);
-        let autolinked = targets
-            .iter()
-            .map(|&t| autolinker.targets()[t].page)
-            .collect();
-        BodyResult {
-            links,
-            html: Arc::from(html),
-            autolinked,
-        }
+        render_body(&self.autolinkers, &self.config, page, links)
     }
 
     /// Paths below the base path that the build writes, besides pages: generated pages,
@@ -1347,11 +1303,57 @@ impl Site {
     }
 }
 
-/// What only the checks and the search index read of a body: its prose blocks, and where
-/// and what its raw HTML is.
-fn shed_prose_of(a: &mut markdown::Analysis) {
-    a.shed_blocks();
-    (a.html, a.html_ids) = Default::default();
+/// Lets go of what a page's HTML was made from (see [`Site::render_bodies_shedding`]).
+fn shed_body_of(page: &mut Page) {
+    if let Some(src) = Arc::get_mut(&mut page.source) {
+        src.text.truncate(src.body_start);
+        src.text.shrink_to_fit();
+        let a = &mut src.analysis;
+        a.shed_blocks();
+        (a.html, a.html_ids, a.links, a.tape) = Default::default();
+    }
+    page.links = Arc::from([]);
+    page.unknown_refs = Vec::new();
+}
+
+/// A page's body as HTML, its links rewritten to `links` and its autolinks made by
+/// `autolinkers` (one a language).
+fn render_body(
+    autolinkers: &[Arc<Autolinker>],
+    config: &Config,
+    page: &Page,
+    links: Arc<[ResolvedLink]>,
+) -> BodyResult {
+    let mut rewrites: HashMap<&str, &str> = HashMap::new();
+    for l in links.iter() {
+        if let Resolution::Internal { url, .. } = &l.resolution {
+            rewrites.insert(
+                page.source.analysis.links[l.index].dest.as_str(),
+                url.as_str(),
+            );
+        }
+    }
+    let rewrite = |dest: &str| rewrites.get(dest).map(|u| u.to_string());
+    let autolink_on = page.source.front.autolink.unwrap_or(true) && config.links.autolink;
+    let autolinker = &autolinkers[page.lang];
+    let input = RenderInput {
+        body: page.source.body(),
+        tape: page.source.analysis.tape.as_ref(),
+        headings: page.headings(),
+        rewrite: &rewrite,
+        autolinker: autolink_on.then_some(autolinker),
+        page: page.id,
+    };
+    let (html, targets) = markdown::render(&input);
+    let autolinked = targets
+        .iter()
+        .map(|&t| autolinker.targets()[t].page)
+        .collect();
+    BodyResult {
+        links,
+        html: Arc::from(html),
+        autolinked,
+    }
 }
 
 /// One page's body, rendered or reused.
@@ -1561,5 +1563,64 @@ mod tests {
             "serms.md"
         );
         assert_eq!(relative_to("", "a/b.md", true), "/a/b.md");
+    }
+
+    /// Two drug classes, the first naming the second's medicine and linking to it.
+    fn two_classes() -> (tempfile::TempDir, Config, impl Fn() -> Loaded) {
+        let dir = tempfile::tempdir().unwrap();
+        let classes = dir.path().join("content/drug-classes");
+        std::fs::create_dir_all(&classes).unwrap();
+        std::fs::write(dir.path().join("formulary.toml"), "title = \"T\"\n").unwrap();
+        std::fs::write(
+            classes.join("a.md"),
+            "+++\ntitle = \"A\"\nkind = \"drug-class\"\nsummary = \"A.\"\nreviewed = 2026-01-01\nreviewer = \"R\"\ndrugs = [{ name = \"druga\" }]\n+++\nSome people take drugb instead; see [B](b.md).\n",
+        )
+        .unwrap();
+        std::fs::write(
+            classes.join("b.md"),
+            "+++\ntitle = \"B\"\nkind = \"drug-class\"\nsummary = \"B.\"\nreviewed = 2026-01-01\nreviewer = \"R\"\ndrugs = [{ name = \"drugb\" }]\n+++\nTake it with water.\n",
+        )
+        .unwrap();
+        let config = crate::build::load_config(dir.path(), None).unwrap();
+        let root = dir.path().to_path_buf();
+        let lang = config.language.clone();
+        (dir, config, move || crate::load::load(&root, false, &lang))
+    }
+
+    #[test]
+    fn a_build_lets_go_of_each_markdown_body_once_its_html_is_made() {
+        let (_dir, config, load) = two_classes();
+        let mut kept = Site::build_model(config.clone(), load());
+        kept.render_bodies();
+        let mut shed = Site::build_model(config, load());
+        let id = |path: &str| shed.page_by_path(path).unwrap().id;
+        let (a, b) = (id("drug-classes/a.md"), id("drug-classes/b.md"));
+        // A source that something else still holds is left whole.
+        let held = shed.pages[b].source.clone();
+        shed.render_bodies_shedding();
+
+        assert_eq!(kept.pages.len(), shed.pages.len());
+        for (k, s) in kept.pages.iter().zip(&shed.pages) {
+            assert_eq!(k.content_html, s.content_html);
+            assert_eq!(k.autolinked, s.autolinked);
+            assert_eq!(k.links_to, s.links_to);
+            assert_eq!(k.mentioned_on, s.mentioned_on);
+            assert!(k.source.analysis.tape.is_some() || k.source.body().is_empty());
+        }
+        assert_eq!(shed.pages[b].mentioned_on, vec![a]);
+        let a = &shed.pages[a];
+        assert!(
+            a.content_html.contains("href=\"/drug-classes/b/"),
+            "{}",
+            a.content_html
+        );
+        assert!(kept.pages[a.id].source.body().contains("drugb"));
+        assert_eq!(a.source.body(), "");
+        assert!(a.source.text.starts_with("+++") && a.source.text.ends_with("+++\n"));
+        assert!(a.source.analysis.tape.is_none() && a.source.analysis.links.is_empty());
+        assert!(a.links.is_empty());
+        assert!(Arc::ptr_eq(&held, &shed.pages[b].source));
+        assert_eq!(held.body(), "Take it with water.\n");
+        assert!(shed.autolinkers.is_empty());
     }
 }
