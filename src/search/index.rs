@@ -33,21 +33,31 @@ pub struct Index {
 /// hold a zero byte), so the maps the words go through hash and compare integers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Key {
-    Short(u128),
+    /// The packed number's low and high halves: as two `u64`s (not one `u128`, which is
+    /// aligned to 16 bytes) a key takes 24 bytes, not 32, in every list and map of keys.
+    Short(u64, u64),
     Long(Arc<str>),
 }
 
 impl Key {
     pub(super) fn new(word: &str) -> Key {
         match text::pack(word) {
-            Some(k) => Key::Short(k),
+            Some(k) => Key::short(k),
             None => Key::Long(Arc::from(word)),
         }
     }
 
+    /// The key of a word packed by [`text::pack`].
+    fn short(k: u128) -> Key {
+        Key::Short(k as u64, (k >> 64) as u64)
+    }
+
     pub(super) fn to_text(&self) -> String {
         match self {
-            Key::Short(k) => unpack(*k, &mut [0; 16]).to_string(),
+            Key::Short(low, high) => {
+                let k = u128::from(*low) | u128::from(*high) << 64;
+                unpack(k, &mut [0; 16]).to_string()
+            }
             Key::Long(s) => s.to_string(),
         }
     }
@@ -162,7 +172,7 @@ pub(super) fn page_words(
 
     let words = short
         .drain()
-        .map(|(k, v)| (Key::Short(k), v))
+        .map(|(k, v)| (Key::short(k), v))
         .chain(long.drain().map(|(w, v)| (Key::Long(Arc::from(w)), v)));
     for (word, (flags, tf)) in words {
         let s = match forms.get_mut(&word) {
@@ -827,6 +837,27 @@ pub fn leaf_file_name(leaf: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_takes_three_words_and_reads_back_as_its_word() {
+        assert_eq!(std::mem::size_of::<Key>(), 24);
+        for w in [
+            "a",
+            "bone",
+            "alendronate",
+            "bisphosphonates",
+            "osteonecrosisjaw",
+            "über",
+        ] {
+            let k = Key::new(w);
+            assert!(matches!(k, Key::Short(..)), "{w}");
+            assert_eq!(k.to_text(), w);
+        }
+        let long = Key::new("osteonecrosisjaws");
+        assert!(matches!(long, Key::Long(_)));
+        assert_eq!(long.to_text(), "osteonecrosisjaws");
+        assert_ne!(Key::new("bone"), Key::new("bones"));
+    }
 
     /// However many workers read the pages, and whichever batches each takes, the index
     /// is the same, every postings list in document order.
