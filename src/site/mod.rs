@@ -1567,20 +1567,17 @@ mod tests {
 
     /// Two drug classes, the first naming the second's medicine and linking to it.
     fn two_classes() -> (tempfile::TempDir, Config, impl Fn() -> Loaded) {
-        let dir = tempfile::tempdir().unwrap();
-        let classes = dir.path().join("content/drug-classes");
-        std::fs::create_dir_all(&classes).unwrap();
-        std::fs::write(dir.path().join("formulary.toml"), "title = \"T\"\n").unwrap();
-        std::fs::write(
-            classes.join("a.md"),
-            "+++\ntitle = \"A\"\nkind = \"drug-class\"\nsummary = \"A.\"\nreviewed = 2026-01-01\nreviewer = \"R\"\ndrugs = [{ name = \"druga\" }]\n+++\nSome people take drugb instead; see [B](b.md).\n",
-        )
-        .unwrap();
-        std::fs::write(
-            classes.join("b.md"),
-            "+++\ntitle = \"B\"\nkind = \"drug-class\"\nsummary = \"B.\"\nreviewed = 2026-01-01\nreviewer = \"R\"\ndrugs = [{ name = \"drugb\" }]\n+++\nTake it with water.\n",
-        )
-        .unwrap();
+        let dir = crate::test_site::write(&[
+            ("formulary.toml", "title = \"T\"\n"),
+            (
+                "content/drug-classes/a.md",
+                "+++\ntitle = \"A\"\nkind = \"drug-class\"\nsummary = \"A.\"\nreviewed = 2026-01-01\nreviewer = \"R\"\ndrugs = [{ name = \"druga\" }]\n+++\nSome people take drugb instead; see [B](b.md).\n",
+            ),
+            (
+                "content/drug-classes/b.md",
+                "+++\ntitle = \"B\"\nkind = \"drug-class\"\nsummary = \"B.\"\nreviewed = 2026-01-01\nreviewer = \"R\"\ndrugs = [{ name = \"drugb\" }]\n+++\nTake it with water.\n",
+            ),
+        ]);
         let config = crate::build::load_config(dir.path(), None).unwrap();
         let root = dir.path().to_path_buf();
         let lang = config.language.clone();
