@@ -7,6 +7,7 @@ pub mod context;
 pub mod context_reads;
 pub mod feed;
 pub mod jsonld;
+pub mod page_items;
 pub mod strings;
 pub mod theme;
 
@@ -154,8 +155,7 @@ impl Renderer {
                 base_path: site.base_path.clone(),
             },
         );
-        tera.register_filter("long_date", long_date);
-        tera.register_filter("safe", safe);
+        register_filters(&mut tera);
         let raw: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, s)| (n.as_str(), s.text.as_str()))
@@ -568,6 +568,13 @@ fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
     }
 }
 
+/// The filters every template can use: `long_date`, `safe` and `page_items`.
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("long_date", long_date);
+    tera.register_filter("safe", safe);
+    tera.register_filter("page_items", page_items::page_items);
+}
+
 /// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; `long_date(t=t)` in the words of
 /// the theme's strings `t` (`months`, `date_pattern`): `1 de noviembre de 2026`. Anything
 /// that is not a date is shown as it is. Every page's review box shows two dates: the
@@ -875,8 +882,7 @@ mod tests {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(super::escape_html_to);
-        tera.register_filter("long_date", super::long_date);
-        tera.register_filter("safe", super::safe);
+        super::register_filters(&mut tera);
         tera.add_raw_templates(vec![
             (
                 "partials/components.html",
