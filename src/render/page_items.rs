@@ -28,7 +28,7 @@ pub fn page_items(pages: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value>
     };
     let mut out = Vec::with_capacity(160 * pages.len());
     for p in pages {
-        let field = |name: &'static str| field(p, name).filter(|v| !v.is_undefined());
+        let field = |name: &'static str| map_field(p, name).filter(|v| !v.is_undefined());
         let (Some(url), Some(title)) = (field("url"), field("title")) else {
             return Err(tera::Error::message(
                 "page_items: each page reference needs a `url` and a `title`",
@@ -68,7 +68,7 @@ pub fn page_items(pages: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value>
 /// The field `name` of a map, looked up as Tera looks up `p.name`: a page reference has
 /// five fields, and comparing five names costs less than hashing one (Tera's maps hash
 /// with SipHash).
-fn field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
+fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
     const SCAN_UP_TO: usize = 12;
     let map = map.as_map()?;
     if map.len() <= SCAN_UP_TO {
