@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The speed benchmark: generates sites of 1,000 and 10,000 monographs (and the same pages
 # as a Hugo site), then reports formulary's full build (wall, CPU, peak memory), Hugo's
-# build of the same pages when `hugo` is installed, and watch's save-to-file times.
+# build of the same pages when `hugo` is installed, the floor (the same Markdown read,
+# rendered by bare pulldown-cmark and written, on every core: examples/bench_floor.rs), and
+# watch's save-to-file times. The floor shows how fast the machine is: figures taken on
+# machines of different speeds compare by their ratios to it.
 # Outputs go to tmpfs (/dev/shm) unless BENCH_DIR says otherwise; one on-disk build is
 # reported beside them. Usage: [BENCH_ROUNDS=4] bench/run.sh [N ...]   (default: 1000 10000)
 set -euo pipefail
@@ -11,7 +14,8 @@ sizes=("${@:-1000 10000}")
 [ $# -gt 0 ] || sizes=(1000 10000)
 mkdir -p "$dir"
 # The binary too: building examples alone does not build or refresh it.
-cargo build --release --quiet --bin formulary --example gen_corpus --example bench_watch
+cargo build --release --quiet --bin formulary --example gen_corpus --example bench_watch \
+  --example bench_floor
 release=${CARGO_TARGET_DIR:-target}/release
 bin=$release/formulary
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
@@ -60,7 +64,7 @@ for n in "${sizes[@]}"; do
   # --thin), next to Hugo's build on the other side: the two programs then make the same
   # thin pages, where the built-in theme makes twice the HTML. That ratio is the engines'
   # alone; the target is the built-in theme's.
-  walls=(); hugo_walls=(); ratios=(); thin_ratios=()
+  walls=(); hugo_walls=(); ratios=(); thin_ratios=(); floor_walls=()
   has_hugo=$(command -v hugo >/dev/null && echo 1 || true)
   ours() {
     measure "formulary build (again, tmpfs)" $bin build --root "$site" --output "$dir/out-$n"
@@ -75,13 +79,18 @@ for n in "${sizes[@]}"; do
     measure "formulary, Hugo's templates" $bin build --root "$thin_site" --output "$dir/thin-out-$n"
     thin_wall=$wall
   }
+  floor() {
+    rm -rf "$dir/floor-out-$n"
+    measure "floor (bare pulldown-cmark)" $release/examples/bench_floor "$site" "$dir/floor-out-$n"
+    floor_walls+=("$wall")
+  }
   for i in $(seq "${BENCH_ROUNDS:-4}"); do
     if [ -z "$has_hugo" ]; then
-      ours
+      ours; floor
     elif [ $((i % 2)) = 1 ]; then
-      ours; theirs; thin
+      ours; theirs; thin; floor
     else
-      thin; theirs; ours
+      floor; thin; theirs; ours
     fi
     [ -z "$has_hugo" ] || {
       ratios+=("$(awk "BEGIN {printf \"%.3f\", ${walls[-1]} / ${hugo_walls[-1]}}")")
@@ -92,6 +101,8 @@ for n in "${sizes[@]}"; do
   echo
   wall=$(median "${walls[@]}")
   echo "per page: $(awk "BEGIN {printf \"%.3f\", $wall * 1000 / $pages}") ms"
+  floor_wall=$(median "${floor_walls[@]}")
+  echo "the floor: median $floor_wall s; formulary's median wall is $(awk "BEGIN {printf \"%.1f\", $wall / $floor_wall}") times it"
   if [ -n "$has_hugo" ]; then
     echo "formulary's wall over Hugo's, round by round: ${ratios[*]}; median $(printf '%.3f' "$(median "${ratios[@]}")") (the target: at most 0.2)"
     echo "the same, both with the Hugo site's thin templates: ${thin_ratios[*]}; median $(printf '%.3f' "$(median "${thin_ratios[@]}")")"
