@@ -42,11 +42,7 @@ fn main() {
                 &mut html,
                 pulldown_cmark::Parser::new_ext(body(&text), formulary::markdown::options()),
             );
-            let rel = Path::new(rel);
-            let dir = match rel.file_stem().and_then(|s| s.to_str()) {
-                Some("_index" | "index") => out.join(rel.parent().unwrap_or(Path::new(""))),
-                _ => out.join(rel.with_extension("")),
-            };
+            let dir = out.join(formulary::site::url_path_of(rel));
             std::fs::create_dir_all(&dir).expect("a folder for the page");
             std::fs::write(dir.join("index.html"), &html).expect("the page written");
             html.len()
@@ -60,15 +56,8 @@ fn main() {
     );
 }
 
-/// The Markdown after a `+++` or `---` front matter block (the whole text without one).
+/// The Markdown after the front matter, found as formulary finds it (the whole text when it
+/// has none).
 fn body(text: &str) -> &str {
-    for fence in ["+++", "---"] {
-        if let Some(rest) = text.strip_prefix(fence) {
-            if let Some(end) = rest.find(&format!("\n{fence}")) {
-                let after = &rest[end + 1 + fence.len()..];
-                return after.strip_prefix('\n').unwrap_or(after);
-            }
-        }
-    }
-    text
+    formulary::load::front_matter::split(text).map_or(text, |s| &text[s.body_start..])
 }

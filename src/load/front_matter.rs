@@ -159,10 +159,20 @@ pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
     parse_as(text, false)
 }
 
-/// [`parse`] for a page that is (`translation`) or is not a translation of another: a
-/// translation's drug class may leave `drugs` out (it inherits the source's) and may say
-/// which source drug an entry `translates`.
-pub fn parse_as(text: &str, translation: bool) -> Result<Parsed, FrontMatterError> {
+/// Where a file's front matter and body are: the text between the fences, and the body
+/// after them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The front matter's byte range in the file, without its fences.
+    pub front: std::ops::Range<usize>,
+    /// Whether it is TOML (`+++`), not YAML (`---`).
+    pub is_toml: bool,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+}
+
+/// Finds the front matter of `text` (a whole file) between its fences, without reading it.
+pub fn split(text: &str) -> Result<Split, FrontMatterError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     if rest.trim().is_empty() {
@@ -184,20 +194,32 @@ pub fn parse_as(text: &str, translation: bool) -> Result<Parsed, FrontMatterErro
     };
     let fm_start = start + rest.find('\n').map_or(rest.len(), |i| i + 1);
     let mut offset = fm_start;
-    let mut fm_end = None;
     for line in text[fm_start..].split_inclusive('\n') {
         if line.trim_end() == fence {
-            fm_end = Some((offset, offset + line.len()));
-            break;
+            return Ok(Split {
+                front: fm_start..offset,
+                is_toml,
+                body_start: offset + line.len(),
+            });
         }
         offset += line.len();
     }
-    let Some((fm_end, body_start)) = fm_end else {
-        return Err(fail(
-            start,
-            format!("the front matter opened with `{fence}` is never closed by a `{fence}` line"),
-        ));
-    };
+    Err(fail(
+        start,
+        format!("the front matter opened with `{fence}` is never closed by a `{fence}` line"),
+    ))
+}
+
+/// [`parse`] for a page that is (`translation`) or is not a translation of another: a
+/// translation's drug class may leave `drugs` out (it inherits the source's) and may say
+/// which source drug an entry `translates`.
+pub fn parse_as(text: &str, translation: bool) -> Result<Parsed, FrontMatterError> {
+    let Split {
+        front: fm_range,
+        is_toml,
+        body_start,
+    } = split(text)?;
+    let (fm_start, fm_end) = (fm_range.start, fm_range.end);
     let fm = &text[fm_start..fm_end];
     let front: FrontMatter = if is_toml {
         toml::from_str(fm).map_err(|e| {
@@ -319,6 +341,22 @@ fn validate(
 mod tests {
     use super::*;
     use crate::diagnostic::line_col;
+
+    #[test]
+    fn split_finds_the_front_matter_and_the_body_without_reading_them() {
+        let toml = "+++\ntitle = \"A\"\n+++  \nBody\n";
+        let s = split(toml).unwrap();
+        assert_eq!(&toml[s.front.clone()], "title = \"A\"\n");
+        assert!(s.is_toml);
+        assert_eq!(&toml[s.body_start..], "Body\n");
+        let yaml = "\u{feff}---\ntitle: [not, read]\n---\n";
+        let s = split(yaml).unwrap();
+        assert_eq!(&yaml[s.front.clone()], "title: [not, read]\n");
+        assert!(!s.is_toml);
+        assert_eq!(s.body_start, yaml.len());
+        assert!(split("+++\ntitle = \"A\"\n").is_err());
+        assert!(split("Body\n").is_err());
+    }
 
     fn err_at(text: &str) -> ((usize, usize), String) {
         let e = parse(text).unwrap_err();
