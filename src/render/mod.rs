@@ -2,6 +2,7 @@
 //! (A to Z, search, 404, sitemap, robots, alias redirects). No I/O but reading templates.
 
 pub mod a_to_z;
+pub mod a_to_z_items;
 pub mod base_context;
 pub mod context;
 pub mod context_reads;
@@ -568,11 +569,13 @@ fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
     }
 }
 
-/// The filters every template can use: `long_date`, `safe` and `page_items`.
+/// The filters every template can use: `long_date`, `safe`, `page_items` and
+/// `a_to_z_items`.
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("long_date", long_date);
     tera.register_filter("safe", safe);
     tera.register_filter("page_items", page_items::page_items);
+    tera.register_filter("a_to_z_items", a_to_z_items::a_to_z_items);
 }
 
 /// `{{ "2026-11-01" | long_date }}` → `1 November 2026`; `long_date(t=t)` in the words of

@@ -68,7 +68,7 @@ pub fn page_items(pages: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value>
 /// The field `name` of a map, looked up as Tera looks up `p.name`: a page reference has
 /// five fields, and comparing five names costs less than hashing one (Tera's maps hash
 /// with SipHash).
-fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
+pub(super) fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
     const SCAN_UP_TO: usize = 12;
     let map = map.as_map()?;
     if map.len() <= SCAN_UP_TO {
@@ -80,7 +80,7 @@ fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
 }
 
 /// A value as `{{ value }}` prints it in an HTML template.
-fn write(value: &Value, out: &mut Vec<u8>) {
+pub(super) fn write(value: &Value, out: &mut Vec<u8>) {
     let text = match value.as_str() {
         Some(s) => std::borrow::Cow::Borrowed(s),
         None => std::borrow::Cow::Owned(value.to_string()),
