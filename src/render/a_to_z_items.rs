@@ -3,7 +3,7 @@
 //! out item by item in Tera (five lookups, a test and five escapes each), they took most
 //! of the A to Z's render. Each item is written here in one pass instead.
 
-use super::page_items::{map_field, write};
+use super::page_items::{field, list, safe_html, write};
 use tera::{Kwargs, State, TeraResult, Value};
 
 /// `{{ entries | a_to_z_items(in_class=t.in_class) }}`: for each entry (`{name, url,
@@ -15,15 +15,7 @@ use tera::{Kwargs, State, TeraResult, Value};
 /// is. Safe itself: the result is HTML.
 pub fn a_to_z_items(entries: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let in_class = kwargs.get::<&Value>("in_class")?;
-    let Some(entries) = entries.as_array() else {
-        if entries.is_none() || entries.is_undefined() {
-            return Ok(Value::safe_string(""));
-        }
-        return Err(tera::Error::message(format!(
-            "a_to_z_items: expected a list of A to Z entries, got {}",
-            entries.name()
-        )));
-    };
+    let entries = list(entries, "a_to_z_items", "a list of A to Z entries")?;
     let needs = || {
         tera::Error::message(
             "a_to_z_items: each entry needs a `name`, a `url` and a `class` with a `title` and a `url`",
@@ -60,13 +52,7 @@ pub fn a_to_z_items(entries: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Va
         write(class_title, &mut out);
         out.extend_from_slice(b"</a></span></li>");
     }
-    let html = String::from_utf8(out).expect("values and markup are UTF-8");
-    Ok(Value::safe_string(&html))
-}
-
-/// The field `name` of a map, if it is set.
-fn field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
-    map_field(map, name).filter(|v| !v.is_undefined())
+    Ok(safe_html(out))
 }
 
 #[cfg(test)]

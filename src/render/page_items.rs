@@ -17,25 +17,16 @@ use tera::{Kwargs, State, TeraResult, Value};
 pub fn page_items(pages: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let summaries = kwargs.get::<bool>("summaries")?.unwrap_or(true);
     let lang = kwargs.get::<&Value>("lang")?.filter(|l| l.is_truthy());
-    let Some(pages) = pages.as_array() else {
-        if pages.is_none() || pages.is_undefined() {
-            return Ok(Value::safe_string(""));
-        }
-        return Err(tera::Error::message(format!(
-            "page_items: expected a list of page references, got {}",
-            pages.name()
-        )));
-    };
+    let pages = list(pages, "page_items", "a list of page references")?;
     let mut out = Vec::with_capacity(160 * pages.len());
     for p in pages {
-        let field = |name: &'static str| map_field(p, name).filter(|v| !v.is_undefined());
-        let (Some(url), Some(title)) = (field("url"), field("title")) else {
+        let (Some(url), Some(title)) = (field(p, "url"), field(p, "title")) else {
             return Err(tera::Error::message(
                 "page_items: each page reference needs a `url` and a `title`",
             ));
         };
         let none = Value::none();
-        let p_lang = field("lang").unwrap_or(&none);
+        let p_lang = field(p, "lang").unwrap_or(&none);
         match lang {
             Some(lang) if !p_lang.is_none() && p_lang != lang => {
                 out.extend_from_slice(b"\n  <li lang=\"");
@@ -54,21 +45,39 @@ pub fn page_items(pages: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value>
         }
         write(title, &mut out);
         out.extend_from_slice(b"</a>");
-        if let Some(summary) = field("summary").filter(|s| summaries && s.is_truthy()) {
+        if let Some(summary) = field(p, "summary").filter(|s| summaries && s.is_truthy()) {
             out.extend_from_slice(b"<p>");
             write(summary, &mut out);
             out.extend_from_slice(b"</p>");
         }
         out.extend_from_slice(b"</li>");
     }
+    Ok(safe_html(out))
+}
+
+/// The list a filter of items was given: none when it was given nothing (a missing or
+/// `none` value), and an error that names the filter and `what` it expects otherwise.
+pub(super) fn list<'v>(value: &'v Value, filter: &str, what: &str) -> TeraResult<&'v [Value]> {
+    match value.as_array() {
+        Some(items) => Ok(items),
+        None if value.is_none() || value.is_undefined() => Ok(&[]),
+        None => Err(tera::Error::message(format!(
+            "{filter}: expected {what}, got {}",
+            value.name()
+        ))),
+    }
+}
+
+/// Items written as HTML, marked safe: a filter's result.
+pub(super) fn safe_html(out: Vec<u8>) -> Value {
     let html = String::from_utf8(out).expect("values and markup are UTF-8");
-    Ok(Value::safe_string(&html))
+    Value::safe_string(&html)
 }
 
 /// The field `name` of a map, looked up as Tera looks up `p.name`: a page reference has
 /// five fields, and comparing five names costs less than hashing one (Tera's maps hash
 /// with SipHash).
-pub(super) fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
+fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
     const SCAN_UP_TO: usize = 12;
     let map = map.as_map()?;
     if map.len() <= SCAN_UP_TO {
@@ -77,6 +86,11 @@ pub(super) fn map_field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> 
     } else {
         map.get(&Key::Str(name))
     }
+}
+
+/// The field `name` of a map, if it is set.
+pub(super) fn field<'v>(map: &'v Value, name: &'v str) -> Option<&'v Value> {
+    map_field(map, name).filter(|v| !v.is_undefined())
 }
 
 /// A value as `{{ value }}` prints it in an HTML template.
